@@ -1,0 +1,193 @@
+"""The ``planlod`` command: one click group, each command a thin call into the library.
+
+Errors a user can fix (a malformed source, a missing build, a bad setting) print one
+line and exit 1; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from planlod import __version__
+from planlod.build import BuildError, current_release
+from planlod.config import ConfigError, Settings
+from planlod.dataset import DatasetError
+from planlod.query import QueryError
+from planlod.source import SourceError
+
+err = Console(stderr=True)
+out = Console()
+
+USER_ERRORS = (SourceError, DatasetError, BuildError, ConfigError, QueryError, FileNotFoundError)
+
+
+def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the errors a user can act on into one clear line and exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except USER_ERRORS as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    return ctx.obj
+
+
+@click.group()
+@click.version_option(__version__, prog_name="planlod")
+@click.option("--base-iri", help="Base of every IRI (default https://w3id.org/jp-cityplan/, or PLANLOD_BASE_IRI).")
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Folder of plan folders.")
+@click.option("--build-dir", type=click.Path(path_type=Path, file_okay=False), help="Where builds are published.")
+@click.pass_context
+@user_errors
+def cli(ctx: click.Context, base_iri: str | None, data_dir: Path | None, build_dir: Path | None) -> None:
+    """Publish a municipality's comprehensive plan as Linked Open Data."""
+    ctx.obj = Settings.from_env(base_iri=base_iri, data_dir=data_dir, build_dir=build_dir)
+
+
+def run_build(settings: Settings, out_dir: Path | None) -> Any:
+    from planlod import build
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task("build", total=None)
+        result = build.run(settings, out_dir, step=lambda what: bar.update(task, description=what))
+    return result
+
+
+@cli.command("build")
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help="Output folder (default build/)."
+)
+@click.pass_obj
+@user_errors
+def build_command(settings: Settings, out_dir: Path | None) -> None:
+    """Parse, check and publish every plan under the data folder."""
+    result = run_build(settings, out_dir)
+    table = Table(title=f"published {result.release}")
+    for column in ("plan", "policies", "initiatives", "commitments", "sector plans", "glossary terms"):
+        table.add_column(column)
+    for plan in result.stats["plans"]:
+        table.add_row(
+            plan["key"],
+            *(str(plan[k]) for k in ("policies", "initiatives", "commitments", "sector_plans", "glossary_terms")),
+        )
+    out.print(table)
+    warnings = [f for f in result.report.findings if f.severity != "Violation"]
+    out.print(f"{result.stats['quads']} quads; validation: conforms, {len(warnings)} warning(s)/note(s)")
+
+
+def require_release(settings: Settings) -> Path:
+    release = current_release(settings.build_dir)
+    if release is None:
+        raise FileNotFoundError(f"no build in {settings.build_dir}: run `planlod build` first")
+    return release
+
+
+@cli.command("validate")
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="en", show_default=True, help="Language of messages.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the SHACL report (Turtle) here.",
+)
+@click.pass_obj
+@user_errors
+def validate_command(settings: Settings, lang: str, report_path: Path | None) -> None:
+    """Check the built data against the shapes; exit 1 on any violation."""
+    from planlod import validate
+
+    release = require_release(settings)
+    dataset = load_release(release)
+    report = validate.check(dataset)
+    print_report(report, lang)
+    if report_path:
+        report.results.serialize(report_path, format="turtle", encoding="utf-8")
+    if not report.conforms:
+        sys.exit(1)
+
+
+def load_release(release: Path) -> Any:
+    from planlod.graph import new_dataset
+
+    dataset = new_dataset()
+    dataset.parse(release / "dataset.nq", format="nquads")
+    return dataset
+
+
+def print_report(report: Any, lang: str) -> None:
+    table = Table(title="SHACL validation")
+    for column in ("severity", "focus node", "path", "message"):
+        table.add_column(column, overflow="fold")
+    for finding in report.sorted():
+        table.add_row(finding.severity, finding.focus, finding.path or "", finding.message(lang))
+    if report.findings:
+        out.print(table)
+    verdict = "conforms" if report.conforms else f"{len(report.violations)} violation(s)"
+    out.print(f"validation: {verdict}; {len(report.findings)} finding(s) in all")
+
+
+@cli.command("query")
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True)
+@click.pass_obj
+@user_errors
+def query_command(settings: Settings, query: str, fmt: str) -> None:
+    """Run a SPARQL query (a string or a .rq file) against the built data."""
+    from planlod import store as stores
+    from planlod.query import format_results, read_query
+
+    release = require_release(settings)
+    text = read_query(query)
+    store = stores.open_read_only(release / stores.STORE_DIR)
+    click.echo(format_results(store, text, fmt), nl=False)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--get", "get_path", help="Run one GET request in-process, print it and exit (1 unless 200).")
+@click.pass_obj
+@user_errors
+def serve_command(settings: Settings, host: str, port: int, get_path: str | None) -> None:
+    """Serve the built data (building first if there is none)."""
+    from server import create_app
+
+    if current_release(settings.build_dir) is None:
+        err.print("no build yet: building first")
+        run_build(settings, None)
+    app = create_app(settings)
+    if get_path:
+        response = app.test_client().get(get_path)
+        click.echo(response.get_data(as_text=True))
+        sys.exit(0 if response.status_code == 200 else 1)
+    url = f"http://{host}:{port}/"
+    out.print(f"planlod serving {require_release(settings).name} at {url}")
+    app.run(host=host, port=port, threaded=True)
+
+
+@cli.command("diagram")
+@click.option("--readme", type=click.Path(path_type=Path, dir_okay=False), help="Rewrite this file's diagram block.")
+def diagram_command(readme: Path | None) -> None:
+    """Print the ontology as a Mermaid class diagram (or refresh it in README.md)."""
+    from planlod.diagram import mermaid, update_readme
+
+    if readme:
+        changed = update_readme(readme)
+        click.echo(f"{readme}: {'updated' if changed else 'already up to date'}")
+    else:
+        click.echo(mermaid())

@@ -1,0 +1,73 @@
+"""Minting IRIs: one predictable pattern, so another city can mint its own without asking.
+
+``{base}id/{lgcode}/{plan}/{kind}/{notation}``, e.g.
+``https://w3id.org/jp-cityplan/id/272116/5th/initiative/7-1-2``. Only this module
+knows the pattern; the base is a setting and nothing else may depend on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rdflib import URIRef
+
+from planlod.model import Span
+
+
+class Kind(StrEnum):
+    CHAPTER = "chapter"
+    POLICY = "policy"
+    INITIATIVE = "initiative"
+    SECTOR_PLAN = "sector-plan"
+    TERM = "term"
+    SDG_SUGGESTION = "sdg-suggestion"
+
+
+@dataclass(frozen=True)
+class Minter:
+    base: str
+    lgcode: str
+    plan_id: str
+
+    @property
+    def municipality(self) -> URIRef:
+        return URIRef(f"{self.base}id/{self.lgcode}")
+
+    @property
+    def plan(self) -> URIRef:
+        return URIRef(f"{self.base}id/{self.lgcode}/{self.plan_id}")
+
+    def __call__(self, kind: Kind, notation: str) -> URIRef:
+        return URIRef(f"{self.plan}/{kind.value}/{notation}")
+
+    def commitment(self, initiative: str, actor_key: str) -> URIRef:
+        return URIRef(f"{self(Kind.INITIATIVE, initiative)}/commitment/{actor_key}")
+
+    def part(self, name: str) -> URIRef:
+        """Plan-level resources without a notation: glossary, source, dataset, …"""
+        return URIRef(f"{self.plan}/{name}")
+
+    @property
+    def glossary(self) -> URIRef:
+        return self.part("glossary")
+
+    @property
+    def source(self) -> URIRef:
+        return self.part("source")
+
+    @property
+    def dataset(self) -> URIRef:
+        return self.part("dataset")
+
+    def graph(self, name: str) -> URIRef:
+        return self.part(f"graph/{name}")
+
+    def excerpt(self, span: Span) -> URIRef:
+        # RFC 5147 text/plain fragment: line=a,b selects the lines between the a-th and
+        # b-th line ends, i.e. our 1-based lines a+1 … b.
+        return URIRef(f"{self.source}#line={span.first - 1},{span.last}")
+
+
+PLAN_GRAPH = "plan"
+SDG_GRAPH = "sdg-suggestions"

@@ -1,0 +1,310 @@
+"""The parser on the real source: counts, every quirk of the export, and malformed input."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from planlod.ingest import circled_number, parse
+from planlod.model import Actor
+from planlod.source import SourceError
+
+
+def initiative(plan, notation):
+    return next(i for i in plan.initiatives if i.notation == notation)
+
+
+def policy(plan, notation):
+    return next(p for p in plan.policies if p.notation == notation)
+
+
+# -- what the source holds ------------------------------------------------------------
+
+
+def test_counts_match_the_source(plan):
+    assert len(plan.chapters) == 1
+    assert len(plan.policies) == 7
+    assert [len(p.initiatives) for p in plan.policies] == [3, 7, 2, 3, 2, 2, 4]
+    assert len(plan.initiatives) == 23
+    assert len(plan.glossary) == 11
+    assert len(plan.sector_plans) == 13
+
+
+def test_every_non_empty_commitment_cell_is_a_commitment(plan, source_lines):
+    # Count independently: a marker paragraph followed by text in the same cell, or
+    # (policy 7-2 ⑦) a bare marker cell whose text sits in the next row.
+    expected = 0
+    for n, line in enumerate(source_lines):
+        cells = line.split("\t")
+        if len(cells) != 3:
+            continue
+        cell = cells[2]
+        if re.fullmatch(r"<p>《(市|市民|事業者・団体)》</p>\s*<p>.+</p>", cell):
+            expected += 1
+        elif re.fullmatch(r"《(市|市民|事業者・団体)》", cell):
+            following = source_lines[n + 1].split("\t") if n + 1 < len(source_lines) else []
+            if len(following) == 3 and following[2].strip() and not following[2].startswith("《"):
+                expected += 1
+    assert expected == 50
+    assert len(plan.commitments) == expected
+
+
+def test_chapter_is_read_from_every_policy_overview(plan):
+    chapter = plan.chapters[0]
+    assert chapter.notation == "7"
+    assert chapter.title == "まちづくりを進めるための基盤"
+    assert chapter.division == "まちづくりを支える基盤"
+    assert [s.first for s in chapter.spans] == [8, 40, 126, 152, 180, 208, 235]
+
+
+def test_policy_texts_and_spans(plan):
+    p = policy(plan, "7-1")
+    assert p.title == "まちの魅力を市内外に発信する"
+    assert p.necessity.value.startswith("市民の市への誇りと愛着を高めるとともに")
+    assert p.direction.value.endswith("魅力の創造にも努めます。")
+    assert (p.necessity.span.first, p.direction.span.first) == (11, 12)
+    assert p.span.first == 6 and p.span.last == 36
+
+
+# -- quirks of the export -------------------------------------------------------------
+
+
+def test_stray_spaces_inside_cells_are_layout(plan):
+    # `①戦略的な シティプロ モーションの 構築と展開` in section 2 matches the overview title.
+    assert initiative(plan, "7-1-1").title == "戦略的なシティプロモーションの構築と展開"
+    # `施策の 必要性` is recognised as the necessity row (the policy has its necessity).
+    assert policy(plan, "7-1").necessity.paragraphs
+    # A space after 。 inside a paragraph (line 265) is layout as well.
+    assert "ています。市内大学とのプラットフォーム会議" in initiative(plan, "7-7-4").situation.value
+
+
+def test_spaces_between_latin_words_are_kept():
+    from planlod.source import remove_layout_spaces
+
+    assert remove_layout_spaces("Society 5.0 の 推進") == "Society 5.0の推進"
+
+
+def test_header_rows_repeated_mid_table(plan):
+    # Policy 7-2 repeats the 取組 header before every initiative; all seven are read.
+    assert [i.position for i in policy(plan, "7-2").initiatives] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_footnote_glossaries_both_forms_and_restarting_numbers(plan):
+    numbers = {p.notation: [t.number for t in p.glossary] for p in plan.policies}
+    assert numbers == {
+        "7-1": [1],
+        "7-2": [1, 2, 3, 4, 5, 6, 7],
+        "7-3": [],
+        "7-4": [],
+        "7-5": [1],
+        "7-6": [1],
+        "7-7": [1],
+    }
+    # 7-7's footnote has no `##` in front of it.
+    term = policy(plan, "7-7").glossary[0]
+    assert term.label == "プラットフォームビルダー"
+    assert term.definition.value.startswith("各種団体や大学など")
+    assert term.span.first == 269
+
+
+def test_entities_are_unescaped(plan):
+    term = policy(plan, "7-2").glossary[1]
+    assert term.label == "ビルド&スクラップ"
+    assert "ビルド&スクラップ※2" in initiative(plan, "7-2-3").commitments[0].text.value
+
+
+def test_markers_and_texts_in_separate_cells(plan):
+    # Policy 7-2 ⑦: 《現状と課題》 and 《市》 stand alone; their texts are on the next row.
+    i = initiative(plan, "7-2-7")
+    assert i.situation.value.startswith("ICT利活用は社会的課題解決の鍵となるため")
+    assert i.goal.value.startswith("情報システム全体の最適化により")
+    assert [c.actor for c in i.commitments] == [Actor.CITY]
+    assert i.commitments[0].text.value.startswith("「次なる茨木のためのICTビジョン」に基づき")
+    assert (i.span.first, i.span.last) == (88, 91)
+
+
+def test_empty_commitment_cells_make_no_commitment(plan):
+    # 7-2 has 《市民》 and 《事業者・団体》 cells with no text for every initiative.
+    for i in policy(plan, "7-2").initiatives:
+        assert [c.actor for c in i.commitments] == [Actor.CITY]
+    assert [c.actor for c in initiative(plan, "7-7-2").commitments] == [Actor.CITY, Actor.CITIZENS]
+
+
+def test_sector_plan_descriptions_wrapping_onto_the_next_row(plan):
+    (sp,) = policy(plan, "7-3").sector_plans
+    assert sp.name == "人材育成基本方針"
+    assert sp.description.value.startswith("地域社会の発展に貢献できる職員をめざした")
+    assert (sp.span.first, sp.span.last) == (133, 134)
+    (sp,) = policy(plan, "7-7").sector_plans
+    assert sp.name == "いばらき協働基本指針・計画"
+    assert sp.description.value.startswith("市民活動団体との協働を推進するための")
+
+
+def test_empty_sdg_cells_assert_nothing(plan):
+    assert all(p.sdg_positioning is None for p in plan.policies)
+
+
+def test_multi_paragraph_cells_keep_their_paragraphs(plan):
+    goal = initiative(plan, "7-2-4").goal
+    assert len(goal.paragraphs) == 2
+    assert goal.value == "\n".join(goal.paragraphs)
+    assert len(initiative(plan, "7-5-2").commitments[0].text.paragraphs) == 2
+
+
+def test_circled_numbers():
+    assert [circled_number(c) for c in "①⑦⑳㉑㊿"] == [1, 7, 20, 21, 50]
+    assert circled_number("1") is None
+
+
+# -- malformed sources ----------------------------------------------------------------
+
+
+def parse_edited(data_copy, edit):
+    data_dir = data_copy(edit)
+    return parse(data_dir / "272116-ibaraki-5th" / "source.txt")
+
+
+def error_of(data_copy, edit) -> SourceError:
+    with pytest.raises(SourceError) as caught:
+        parse_edited(data_copy, edit)
+    return caught.value
+
+
+def replace_line(n, text):
+    def edit(lines):
+        lines[n - 1] = text
+        return lines
+
+    return edit
+
+
+def change_line(n, change):
+    def edit(lines):
+        lines[n - 1] = change(lines[n - 1])
+        return lines
+
+    return edit
+
+
+def test_truncated_row(data_copy):
+    # The row of initiative ② lost everything after its title.
+    error = error_of(data_copy, replace_line(27, "②魅力発信 力の強化"))
+    assert error.line == 27
+    assert "source.txt:27" in str(error)
+    assert "truncated row: expected 3 tab-separated cells" in str(error)
+
+
+def test_truncated_overview_row(data_copy):
+    error = error_of(data_copy, replace_line(11, "4\t施策の 必要性"))
+    assert error.line == 11 and "expected 4 tab-separated cells" in str(error)
+
+
+def test_truncated_file_ends_inside_a_paragraph(data_copy):
+    def cut(lines):
+        lines = lines[:266]
+        lines[-1] = lines[-1][:60]
+        return lines
+
+    error = error_of(data_copy, cut)
+    assert error.line == 266
+
+
+def test_unknown_section_header(data_copy):
+    error = error_of(data_copy, replace_line(21, "## 3 評価指標"))
+    assert error.line == 21
+    assert "unknown section header '## 3 評価指標'" in str(error)
+    assert "expected '1 施策の概要'" in str(error)
+
+
+def test_unknown_overview_row_label(data_copy):
+    error = error_of(data_copy, replace_line(12, "5\t施策の目的\t<p>x</p>\t"))
+    assert error.line == 12 and "unknown section header '施策の目的' in row 5: expected '施策の方向性'" in str(error)
+
+
+def test_duplicate_notation(data_copy):
+    error = error_of(data_copy, replace_line(15, "\t\t7-1-2\t魅力の発掘と創造"))
+    assert error.line == 15 and "duplicate notation 7-1-2 (first used at line 14)" in str(error)
+
+
+def test_duplicate_policy_notation(data_copy):
+    error = error_of(data_copy, replace_line(41, "2\t施策\t7-1\t社会の変化に対応する効率的・効果的な自治体運営を推進する"))
+    assert error.line == 41 and "duplicate notation 7-1 (first used at line 9)" in str(error)
+
+
+def test_out_of_order_notation(data_copy):
+    error = error_of(data_copy, replace_line(14, "\t\t7-1-4\t魅力発信力の強化"))
+    assert error.line == 14 and "out of order: expected 7-1-2" in str(error)
+
+
+def test_out_of_order_initiative_block(data_copy):
+    error = error_of(data_copy, change_line(27, lambda line: line.replace("②", "③", 1)))
+    assert error.line == 27 and "out of order: expected ② here" in str(error)
+
+
+def test_initiative_without_its_detail_block(data_copy):
+    # Drop the whole block of ③ (lines 30-32) of policy 7-1.
+    error = error_of(data_copy, lambda lines: lines[:29] + lines[32:])
+    assert error.line == 15
+    assert "initiative 7-1-3 is listed here but has no detail block" in str(error)
+
+
+def test_detail_block_without_a_listed_initiative(data_copy):
+    def extra(lines):
+        return lines[:32] + ["④余計な取組\t<p>《現状と課題》</p> <p>a</p>\t<p>《市》</p> <p>b</p>"] + lines[32:]
+
+    error = error_of(data_copy, extra)
+    assert error.line == 33 and "not listed in 施策内の取組 of policy 7-1" in str(error)
+
+
+def test_missing_goal_text(data_copy):
+    error = error_of(data_copy, replace_line(25, "\t\t<p>《市民》</p> <p>市民レベルでのシティプロモーションを行います。</p>"))
+    assert "initiative 7-1-1 has no 《目標》 text" in str(error)
+
+
+def test_unknown_actor_marker(data_copy):
+    error = error_of(data_copy, replace_line(26, "\t\t<p>《大学》</p> <p>x</p>"))
+    assert error.line == 26 and "unknown marker 《大学》" in str(error)
+
+
+def test_footnotes_out_of_order(data_copy):
+    error = error_of(data_copy, replace_line(97, "## ※3 ビルド&amp;スクラップ"))
+    assert error.line == 97 and "expected ※2 (numbering restarts at ※1 in every policy)" in str(error)
+
+
+def test_markup_in_a_paragraph_is_refused(data_copy):
+    error = error_of(data_copy, replace_line(36, "<script>alert(1)</script>"))
+    assert error.line == 36 and "unexpected markup" in str(error)
+
+
+def test_unknown_entity_is_refused(data_copy):
+    error = error_of(data_copy, replace_line(97, "## ※2 ビルド&bogus;スクラップ"))
+    assert error.line == 97 and "unknown character reference '&bogus;'" in str(error)
+
+
+def test_not_utf8_names_the_fix(data_copy, tmp_path):
+    data_dir = data_copy()
+    source = data_dir / "272116-ibaraki-5th" / "source.txt"
+    source.write_bytes(source.read_text(encoding="utf-8").encode("cp932"))
+    with pytest.raises(SourceError) as caught:
+        parse(source)
+    assert "not valid utf-8" in str(caught.value) and "cp932" in str(caught.value)
+    # …and the declared encoding reads it correctly.
+    assert len(parse(source, encoding="cp932").initiatives) == 23
+
+
+def test_byte_order_mark_and_crlf_are_accepted(data_copy):
+    data_dir = data_copy()
+    source = data_dir / "272116-ibaraki-5th" / "source.txt"
+    text = source.read_text(encoding="utf-8")
+    source.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    again = parse(source)
+    assert len(again.initiatives) == 23
+    assert again.initiatives[0].title == "戦略的なシティプロモーションの構築と展開"
+
+
+def test_empty_file(tmp_path):
+    empty = tmp_path / "source.txt"
+    empty.write_text("\n \n", encoding="utf-8")
+    with pytest.raises(SourceError, match="no section '1 施策の概要' found"):
+        parse(empty)
