@@ -68,6 +68,14 @@ class _PlanWriter:
         if position is not None:
             self.add(node, JCP.position, Literal(position, datatype=XSD.positiveInteger))
 
+    def synthetic(self, node: URIRef, what_ja: str, what_en: str) -> None:
+        """Say so on every resource of a generated plan, so nobody mistakes it for a real city's word."""
+        if not self.info.publication.synthetic:
+            return
+        self.add(node, DCTERMS.type, JCP.synthetic)
+        self.add(node, RDFS.comment, ja(f"合成データ(実在しない{what_ja})"))
+        self.add(node, RDFS.comment, en(f"Synthetic data, not a real {what_en}"))
+
     def derived_from(self, node: URIRef, span: Span) -> None:
         excerpt = self.mint.excerpt(span)
         self.add(node, PROV.wasDerivedFrom, excerpt)
@@ -116,6 +124,7 @@ class _PlanWriter:
         self.add(node, SKOS.notation, Literal(m.code))
         if m.homepage:
             self.add(node, FOAF.homepage, URIRef(m.homepage))
+        self.synthetic(node, "地方公共団体", "municipality")
 
     def source(self, plan: Plan) -> None:
         s = self.info.source
@@ -135,6 +144,7 @@ class _PlanWriter:
             self.add(node, DCTERMS.coverage, ja(s.scope_ja))
         if s.scope_en:
             self.add(node, DCTERMS.coverage, en(s.scope_en))
+        self.synthetic(node, "資料", "source document")
 
     def plan(self, plan: Plan) -> None:
         p = self.info.plan
@@ -149,6 +159,7 @@ class _PlanWriter:
         self.add(node, DCTERMS.spatial, self.mint.municipality)
         self.add(node, JCP.glossary, self.mint.glossary)
         self.add(node, PROV.wasDerivedFrom, self.mint.source)
+        self.synthetic(node, "計画", "plan")
         if p.issued:
             self.add(node, DCTERMS.issued, Literal(p.issued))
         if p.period_start or p.period_end:
