@@ -25,6 +25,7 @@ from rdflib import Dataset, Graph, URIRef
 from planlod import __version__
 from planlod import dataset as datasets
 from planlod import store as stores
+from planlod.catalog import describe_dataset
 from planlod.config import ONTOLOGY_DIR, Settings
 from planlod.dataset import DatasetInfo
 from planlod.graph import new_dataset, to_graph
@@ -43,6 +44,7 @@ DUMPS = {
     "dataset.jsonld": "json-ld",
 }
 STATS_FILE = "stats.json"
+SOURCES = "sources"
 
 Step = Callable[[str], None]
 
@@ -68,6 +70,7 @@ def compile_all(settings: Settings, step: Step = lambda _: None) -> Compiled:
         plan = parse(info.source.file, info.source.encoding)
         to_graph(plan, info, settings.base_iri, compiled.dataset)
         suggest(plan, info, settings.base_iri, compiled.dataset)
+        describe_dataset(info, settings.base_iri, compiled.dataset)
         compiled.plans.append((info, plan))
     step("shared vocabulary")
     add_vocabulary(compiled.dataset)
@@ -144,6 +147,12 @@ def write_release(compiled: Compiled, directory: Path, step: Step = lambda _: No
     step("write dataset.nt.gz")
     with open(directory / "dataset.nt", "rb") as src, gzip.GzipFile(directory / "dataset.nt.gz", "wb", mtime=0) as dst:
         shutil.copyfileobj(src, dst)
+    step("copy the sources")
+    for info, _ in compiled.plans:
+        # The release is self-contained: provenance links point at the very text that was parsed.
+        copy = directory / SOURCES / info.key / "source.txt"
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(info.source.file, copy)
     step("load the store")
     stores.create(directory / stores.STORE_DIR, directory / "dataset.nq")
     stats = statistics(compiled)
