@@ -39,7 +39,13 @@ class Settings:
     # SPARQL endpoint limits.
     query_timeout: float = 10.0
     max_query_bytes: int = 20_000
-    max_results: int = 100_000
+    max_response_bytes: int = 50_000_000
+    # Processes that run user SPARQL, so a runaway query can be killed (one per core is plenty).
+    query_workers: int = 2
+    # Incoming links listed on a resource (the actor concepts are pointed at by every commitment).
+    max_inverse: int = 500
+    # Rendered pages and data documents kept in memory per server process.
+    page_cache_size: int = 4096
     # Releases kept next to the live one, so a bad build can be rolled back by hand.
     keep_releases: int = 2
 

@@ -1,18 +1,112 @@
-"""The Linked Open Data server (Flask app factory)."""
+"""The Linked Open Data server: a Flask app factory and one blueprint per surface.
+
+``create_app(settings)`` serves the release in ``settings.build_dir/current``:
+
+- ``resources`` – ``/id/…`` (303) and ``/doc/…`` (documents by content negotiation), ``/def``
+- ``pages`` – home, search, glossary, sector plans, actor matrix
+- ``sparql`` – the SPARQL 1.1 Protocol endpoint and query page
+- ``catalog`` – DCAT-AP catalogue, VoID, dumps, sitemap.xml, robots.txt
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, Response, render_template, request
+from flask_compress import Compress
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from planlod.config import Settings
+from server import backend, catalog, i18n, pages, resources, sparql
+from server.links import href
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+}
+LANG_COOKIE = "lang"
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
-    app.config["PLANLOD"] = settings or Settings.from_env()
-
-    @app.get("/")
-    def home() -> str:
-        return "planlod"
-
+    app.config.from_mapping(
+        PLANLOD=settings or Settings.from_env(),
+        MAX_CONTENT_LENGTH=1_000_000,  # a POSTed query larger than this is refused before it is read
+        COMPRESS_MIMETYPES=[
+            "text/html", "text/plain", "text/css", "text/turtle", "text/csv", "text/tab-separated-values",
+            "application/javascript", "application/json", "application/ld+json", "application/n-triples",
+            "application/n-quads", "application/trig", "application/rdf+xml", "application/xml",
+            "application/sparql-results+json", "application/sparql-results+xml",
+        ],  # fmt: skip
+        COMPRESS_MIN_SIZE=500,
+    )
+    if test_config:
+        app.config.update(test_config)
+    backend.init_app(app)
+    Compress(app)
+    install_templates(app)
+    for blueprint in (resources.bp, pages.bp, sparql.bp, catalog.bp):
+        app.register_blueprint(blueprint)
+    app.after_request(finish_response)
+    app.register_error_handler(HTTPException, http_error)
     return app
+
+
+def install_templates(app: Flask) -> None:
+    app.jinja_env.filters["pick"] = lambda labels, fallback="": i18n.pick(labels or {}, fallback)
+    app.jinja_env.filters["href"] = href
+    app.jinja_env.filters["jsonld_script"] = jsonld_script
+    app.context_processor(template_context)
+
+
+def jsonld_script(text: str) -> Markup:
+    """JSON for a <script> element: '<', '>' and '&' only occur inside JSON strings, where escapes are valid."""
+    compact = json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+    return Markup(compact.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def template_context() -> dict[str, Any]:
+    ui_lang = i18n.lang()
+    other = "en" if ui_lang == "ja" else "ja"
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    args["lang"] = other
+    return {
+        "_": i18n.gettext,
+        "ui_lang": ui_lang,
+        "other_lang": other,
+        "switch_url": f"{request.path}?{urlencode(args)}",
+    }
+
+
+def finish_response(response: Response) -> Response:
+    for header, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(header, value)
+    asked = request.args.get("lang")
+    if asked in i18n.LANGS:
+        # Remember the switch, so the links of the next page keep the language.
+        response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def http_error(error: HTTPException) -> Response:
+    """Errors as a short page for browsers and one line of text for everything else."""
+    status = error.code or 500
+    wants_html = "text/html" in request.headers.get("Accept", "")
+    if wants_html:
+        body = render_template("error.html", status=status, title=error.name, message=error.description)
+        response = Response(body, status, content_type="text/html; charset=utf-8")
+    else:
+        response = Response(f"{status} {error.name}: {error.description}\n", status, content_type="text/plain")
+    for header, value in error.get_headers():
+        if header.lower() != "content-type":
+            response.headers[header] = value
+    return response
+

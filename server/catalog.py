@@ -1,0 +1,161 @@
+"""For harvesters: the DCAT-AP catalogue, VoID, dumps, sitemap.xml and robots.txt."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from xml.sax.saxutils import escape as xml_escape
+
+from flask import Blueprint, Response, render_template, request, send_file
+from rdflib import Graph
+
+from planlod.catalog import DISTRIBUTIONS, catalog_graph, void_graph
+from planlod.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, RDF
+from server.backend import Backend, get_backend
+from server.caching import cached_response
+from server.links import local_path
+from server.negotiation import HTML, RDF_FORMATS, accept_of, by_key, negotiate
+
+bp = Blueprint("catalog", __name__)
+
+CATALOG_FORMATS = (*RDF_FORMATS, HTML)  # harvesters send */*: they get Turtle
+
+
+def meta_graph(backend: Backend) -> Graph:
+    graph = Graph()
+    for name in sorted(backend.named_graphs):
+        if name.endswith("/graph/meta"):
+            for s, p, o, _ in backend.graph_quads(name):
+                graph.add((s, p, o))
+    return graph
+
+
+def dump_sizes(backend: Backend) -> dict[str, int]:
+    return {d.name: backend.dump(d.name).stat().st_size for d in DISTRIBUTIONS if backend.dump(d.name).exists()}
+
+
+def rdf_response(graph_of: Callable[[Backend], Graph], key: str, default_html: bool = False) -> Response:
+    backend = get_backend()
+    offered = (HTML, *RDF_FORMATS) if default_html else CATALOG_FORMATS
+    fmt = by_key(request.args.get("format"), offered) or negotiate(accept_of(request), offered)
+    if fmt is None:
+        names = ", ".join(f.media_type for f in offered)
+        return Response(f"406 Not Acceptable: available as {names}\n", 406, content_type="text/plain; charset=utf-8")
+
+    def render() -> bytes:
+        graph = graph_of(backend)
+        if fmt is HTML:
+            return render_template("catalog.html", catalog=catalog_view(graph)).encode("utf-8")
+        text = graph.serialize(format=fmt.rdflib)
+        return text.encode("utf-8") if isinstance(text, str) else text
+
+    response = cached_response(
+        backend, (key, request.url_root, fmt.key), fmt.content_type, render, vary=("Accept", "Accept-Language")
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def this_catalog(backend: Backend) -> Graph:
+    return catalog_graph(
+        meta_graph(backend),
+        request.url_root,
+        dump_sizes(backend),
+        backend.last_modified.isoformat(),
+        backend.stats.get("quads", 0),
+    )
+
+
+@bp.get("/catalog")
+def catalog() -> Response:
+    """DCAT-AP 3.0: one dataset per plan, a distribution per dump, the SPARQL endpoint as a data service."""
+    if request.args.get("page", "1") != "1":
+        # ckanext-dcat pages through a catalogue until it gets a 404: everything is on page 1.
+        return Response("404 Not Found: the whole catalogue is on page 1\n", 404, content_type="text/plain")
+    return rdf_response(this_catalog, "catalog")
+
+
+@bp.get("/catalog.html")
+def catalog_page() -> Response:
+    """The catalogue for people."""
+    return rdf_response(this_catalog, "catalog-page", default_html=True)
+
+
+def catalog_view(graph: Graph) -> dict:
+    datasets = []
+    for dataset in sorted(graph.subjects(RDF.type, DCAT.Dataset)):
+        titles = {t.language: str(t) for t in graph.objects(dataset, DCTERMS.title)}
+        descriptions = {d.language: str(d) for d in graph.objects(dataset, DCTERMS.description)}
+        distributions = []
+        for dist in graph.objects(dataset, DCAT.distribution):
+            url = graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL)
+            distributions.append({"title": str(graph.value(dist, DCTERMS.title)), "url": str(url)})
+        datasets.append({
+            "iri": str(dataset), "titles": titles, "descriptions": descriptions,
+            "license": str(graph.value(dataset, DCTERMS.license) or ""),
+            "distributions": sorted(distributions, key=lambda d: d["title"]),
+        })  # fmt: skip
+    return {"datasets": datasets}
+
+
+@bp.get("/.well-known/void")
+def void() -> Response:
+    """VoID description: endpoint, dumps, URI space, vocabularies."""
+    return rdf_response(
+        lambda backend: void_graph(
+            meta_graph(backend),
+            request.url_root,
+            backend.settings.base_iri,
+            backend.stats.get("quads", 0),
+            [ONTOLOGY_IRI + "#", "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#",
+             "http://purl.org/dc/terms/", "http://www.w3.org/ns/dcat#"],
+        ),
+        "void",
+    )  # fmt: skip
+
+
+@bp.get("/data/<name>")
+def dump(name: str) -> Response:
+    """The release's dumps, with ETags from the release (and 304 on revalidation)."""
+    backend = get_backend()
+    known = {d.name: d.media_type for d in DISTRIBUTIONS} | {"dataset.nt": "application/n-triples"}
+    if name not in known or not backend.dump(name).exists():
+        return Response(f"404 Not Found: no dump {name!r}; see /catalog\n", 404, content_type="text/plain")
+    media_type = "application/gzip" if name.endswith(".gz") else known[name]
+    response = send_file(
+        backend.dump(name),
+        mimetype=media_type,
+        etag=f"{backend.release_id}-{name}",
+        last_modified=backend.last_modified,
+        conditional=True,
+        max_age=0,
+        download_name=name,
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    """Every resource page of this server, for search engines."""
+    backend = get_backend()
+
+    def render() -> bytes:
+        root = request.url_root.rstrip("/")
+        rows = backend.select("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) }")
+        paths = sorted({local_path(str(row["s"]).split("#", 1)[0]) for row in rows} - {None})
+        lastmod = backend.last_modified.date().isoformat()
+        urls = "".join(
+            f"<url><loc>{xml_escape(root + path)}</loc><lastmod>{lastmod}</lastmod></url>" for path in ["/", *paths]
+        )
+        namespace = "http://www.sitemaps.org/schemas/sitemap/0.9"
+        xml = f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{namespace}">{urls}</urlset>'
+        return xml.encode("utf-8")
+
+    return cached_response(backend, ("sitemap", request.url_root), "application/xml; charset=utf-8", render)
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    body = f"User-agent: *\nDisallow: /sparql\nAllow: /\nSitemap: {request.url_root}sitemap.xml\n"
+    return Response(body, content_type="text/plain; charset=utf-8")
+

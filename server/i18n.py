@@ -1,0 +1,120 @@
+"""Interface language: Japanese first, English on request (``?lang=``, Accept-Language, the switch)."""
+
+from __future__ import annotations
+
+from flask import g, request
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
+LANGS = ("ja", "en")
+DEFAULT_LANG = "ja"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # key: (ja, en)
+    "site": ("総合計画 Linked Open Data", "Comprehensive plans as Linked Open Data"),
+    "home": ("ホーム", "Home"),
+    "search": ("検索", "Search"),
+    "search_placeholder": ("本文を検索(例:協働)", "Search the Japanese texts (e.g. 協働)"),
+    "search_results": ("検索結果", "Search results"),
+    "no_results": ("見つかりませんでした。", "Nothing found."),
+    "glossary": ("用語解説", "Glossary"),
+    "sector_plans": ("分野別計画等", "Sector plans"),
+    "matrix": ("主体別の取組", "Actors × initiatives"),
+    "sparql": ("SPARQL", "SPARQL"),
+    "catalog": ("データカタログ", "Data catalogue"),
+    "downloads": ("ダウンロード", "Downloads"),
+    "structure": ("計画の構成", "Structure of the plan"),
+    "plans": ("計画", "Plans"),
+    "notation": ("番号", "Notation"),
+    "type": ("種類", "Type"),
+    "texts": ("本文", "Texts"),
+    "commitments": ("各主体が行うこと", "What each actor will do"),
+    "actor": ("主体", "Actor"),
+    "statement": ("行うこと", "Commitment"),
+    "no_commitment": ("(記載なし)", "(nothing stated)"),
+    "initiatives": ("施策内の取組", "Initiatives"),
+    "policies": ("施策", "Policies"),
+    "chapters": ("章", "Chapters"),
+    "properties": ("その他の記述", "Other statements"),
+    "incoming": ("この資源を参照しているもの", "What points here"),
+    "incoming_truncated": ("一部のみ表示しています。すべてはSPARQLで取得できます。",
+                           "Only some are listed; query SPARQL for all of them."),
+    "provenance": ("出典", "Source"),
+    "source_lines": ("原資料の行", "Source lines"),
+    "formats": ("このページのデータ", "This page as data"),
+    "sdg_suggestions": ("SDGsとの対応(提案)", "SDG alignment (suggestions)"),
+    "sdg_disclaimer": (
+        "これは本ツールがキーワード照合で機械的に導いた提案であり、市が示したSDGsの位置付けではありません。"
+        "原資料のSDGs位置付け欄は空欄です(アイコンが書き出しで失われています)。",
+        "These are suggestions derived by this tool through keyword matching, not the city's SDG positioning. "
+        "The SDGs cells of the source are empty (the icons were lost in the export).",
+    ),
+    "reason": ("理由", "Reason"),
+    "goal": ("目標", "Goal"),
+    "terms_used": ("本文中の用語", "Terms used in the text"),
+    "used_in": ("この用語を使っている箇所", "Where this term is used"),
+    "defined_in": ("解説のある施策", "Explained in"),
+    "language": ("English", "日本語"),
+    "not_found": ("見つかりません", "Not found"),
+    "not_found_help": (
+        "この識別子のデータはありません。番号の誤りがないか確かめるか、検索してください。",
+        "There is no data for this identifier. Check the notation, or search.",
+    ),
+    "not_acceptable": ("この形式では提供していません", "Not available in that format"),
+    "available_formats": ("提供している形式", "Available formats"),
+    "error": ("エラー", "Error"),
+    "query": ("クエリ", "Query"),
+    "run": ("実行", "Run"),
+    "examples": ("例", "Examples"),
+    "results": ("結果", "Results"),
+    "results_format": ("結果の形式", "Result format"),
+    "rows": ("件", "rows"),
+    "unofficial": (
+        "このデータは市の公式な公開物ではなく、市の計画から本プロジェクトが作成したものです。",
+        "This data is not an official publication of the city; this project derived it from the city's plan.",
+    ),
+    "synthetic": ("合成データ(実在しない計画)", "Synthetic data (not a real plan)"),
+    "city_word": ("計画の本文(市の記述)", "The plan's text (the city's word)"),
+    "derived": ("本ツールによる導出", "Derived by this tool"),
+    "graph": ("グラフ", "Graph"),
+    "triples": ("トリプル", "triples"),
+    "term": ("用語", "Term"),
+    "definition": ("解説", "Definition"),
+    "plan": ("計画", "Plan"),
+    "policy": ("施策", "Policy"),
+    "description": ("説明", "Description"),
+    "name": ("名称", "Name"),
+    "skip": ("本文へ移動", "Skip to content"),
+    "breadcrumbs": ("パンくずリスト", "Breadcrumbs"),
+    "main_nav": ("メインメニュー", "Main menu"),
+    "quality": ("データ品質", "Data quality"),
+}
+
+
+def choose_lang() -> str:
+    """``?lang=`` wins, then the remembered switch (cookie), then Accept-Language; else Japanese."""
+    for asked in (request.args.get("lang", ""), request.cookies.get("lang", "")):
+        if asked in LANGS:
+            return asked
+    header = request.headers.get("Accept-Language", "")
+    if header:
+        best = parse_accept_header(header, LanguageAccept).best_match(LANGS)
+        if best:
+            return best
+    return DEFAULT_LANG
+
+
+def lang() -> str:
+    if "lang" not in g:
+        g.lang = choose_lang()
+    return g.lang
+
+
+def gettext(key: str) -> str:
+    ja, en = STRINGS[key]
+    return ja if lang() == "ja" else en
+
+
+def pick(labels: dict[str, str], fallback: str = "") -> str:
+    """The best label for the interface language: that language, then Japanese, then any."""
+    return labels.get(lang()) or labels.get("ja") or labels.get("") or next(iter(labels.values()), fallback)

@@ -1,0 +1,156 @@
+"""Pages for people: the plans at a glance, search, glossary, sector plans, the actor matrix.
+
+Each page runs one named query from ``queries/`` (the same files the API and the CLI
+use) and groups its rows for the template.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import OrderedDict
+
+from flask import Blueprint, Response, current_app, render_template, request
+from markupsafe import Markup
+from rdflib import URIRef
+
+from planlod.queries import NamedQuery, load_all
+from server.backend import Backend, get_backend
+from server.caching import cached_response
+from server.i18n import lang
+from server.links import href
+from server.resource_page import ACTORS
+
+bp = Blueprint("pages", __name__)
+
+MAX_SEARCH_CHARS = 100
+SNIPPET_RADIUS = 40
+
+
+def named(name: str) -> NamedQuery:
+    queries = current_app.extensions.setdefault("planlod_queries", load_all())
+    return queries[name]
+
+
+def rows_of(backend: Backend, name: str, **values: str) -> list[dict]:
+    query = named(name)
+    return backend.select(query.text, **query.bindings(values))
+
+
+def cached_page(backend: Backend, template: str, **context: object) -> Response:
+    """Pages change only with the release and the language."""
+    return cached_response(
+        backend,
+        ("page", request.full_path, lang()),
+        "text/html; charset=utf-8",
+        lambda: render_template(template, **context).encode("utf-8"),
+        vary=("Accept-Language", "Cookie"),
+    )
+
+
+@bp.get("/")
+def home() -> Response:
+    """The plans at a glance: chapters, policies and initiatives."""
+    backend = get_backend()
+    plans: OrderedDict = OrderedDict()
+    for row in rows_of(backend, "plan-structure"):
+        plan = plans.setdefault(row["plan"], {"href": href(str(row["plan"])), "title": str(row["planTitle"]),
+                                              "chapters": OrderedDict()})  # fmt: skip
+        chapter = plan["chapters"].setdefault(
+            row["chapter"],
+            {"href": href(str(row["chapter"])), "notation": str(row["chapterNotation"]),
+             "title": str(row["chapterTitle"]), "policies": OrderedDict()},
+        )  # fmt: skip
+        policy = chapter["policies"].setdefault(
+            row["policy"],
+            {"href": href(str(row["policy"])), "notation": str(row["policyNotation"]),
+             "title": str(row["policyTitle"]), "initiatives": []},
+        )  # fmt: skip
+        policy["initiatives"].append(
+            {"href": href(str(row["initiative"])), "notation": str(row["initiativeNotation"]),
+             "title": str(row["initiativeTitle"])}
+        )  # fmt: skip
+    return cached_page(backend, "home.html", plans=plans, stats=backend.stats)
+
+
+def snippet(text: str, needle: str) -> Markup:
+    """The text around the first match, escaped, with the match marked."""
+    at = text.find(needle)
+    start = max(0, at - SNIPPET_RADIUS)
+    end = min(len(text), at + len(needle) + SNIPPET_RADIUS)
+    before, match, after = text[start:at], text[at : at + len(needle)], text[at + len(needle) : end]
+    prefix = "…" if start else ""
+    suffix = "…" if end < len(text) else ""
+    return Markup("{}{}<mark>{}</mark>{}{}").format(prefix, before, match, after, suffix)
+
+
+def normalise_query(raw: str) -> str:
+    # NFKC folds full-width Latin and digits ("ＩＣＴ" → "ICT") the way the texts write them.
+    return unicodedata.normalize("NFKC", raw).strip()[:MAX_SEARCH_CHARS]
+
+
+@bp.get("/search")
+def search() -> Response:
+    """Search the Japanese texts of every plan (substring match, as Japanese has no spaces)."""
+    backend = get_backend()
+    q = normalise_query(request.args.get("q", ""))
+    results: OrderedDict = OrderedDict()
+    if q:
+        for row in rows_of(backend, "search", q=q):
+            item = results.setdefault(
+                row["resource"],
+                {"href": href(str(row["resource"])), "notation": str(row["notation"]),
+                 "label": str(row.get("label", row["resource"])), "hits": []},
+            )  # fmt: skip
+            item["hits"].append({"property": str(row["property"]), "snippet": snippet(str(row["text"]), q)})
+    properties = {URIRef(hit["property"]) for item in results.values() for hit in item["hits"]}
+    return cached_page(backend, "search.html", q=q, results=results, labels=backend.labels(properties))
+
+
+@bp.get("/glossary")
+def glossary() -> Response:
+    """Every glossary term, grouped by plan."""
+    backend = get_backend()
+    plans: OrderedDict = OrderedDict()
+    for row in rows_of(backend, "glossary"):
+        plans.setdefault(row["plan"], []).append(
+            {"href": href(str(row["term"])), "notation": str(row["notation"]), "label": str(row["label"]),
+             "definition": str(row["definition"]), "policy_href": href(str(row["policy"])),
+             "policy": str(row["policyNotation"]), "uses": int(row["uses"])}
+        )  # fmt: skip
+    return cached_page(backend, "glossary.html", plans=plans, titles=_plan_titles(backend, plans))
+
+
+@bp.get("/sector-plans")
+def sector_plans() -> Response:
+    """Every sector plan, with the policy that lists it."""
+    backend = get_backend()
+    plans: OrderedDict = OrderedDict()
+    for row in rows_of(backend, "sector-plans"):
+        plans.setdefault(row["plan"], []).append(
+            {"href": href(str(row["sectorPlan"])), "notation": str(row["notation"]), "name": str(row["name"]),
+             "description": str(row.get("description", "")), "policy_href": href(str(row["policy"])),
+             "policy": str(row["policyNotation"]), "policy_title": str(row["policyTitle"])}
+        )  # fmt: skip
+    return cached_page(backend, "sector_plans.html", plans=plans, titles=_plan_titles(backend, plans))
+
+
+@bp.get("/matrix")
+def matrix() -> Response:
+    """Initiatives × actors: who commits to what."""
+    backend = get_backend()
+    plans: OrderedDict = OrderedDict()
+    for row in rows_of(backend, "actor-matrix"):
+        initiatives = plans.setdefault(row["plan"], OrderedDict())
+        line = initiatives.setdefault(
+            row["initiative"],
+            {"href": href(str(row["initiative"])), "notation": str(row["initiativeNotation"]),
+             "title": str(row["initiativeTitle"]), "cells": {}},
+        )  # fmt: skip
+        if "commitment" in row:
+            line["cells"][row["actor"]] = {"href": href(str(row["commitment"])), "text": str(row["statement"])}
+    actors = [(actor, backend.labels([actor]).get(actor, {})) for actor in ACTORS]
+    return cached_page(backend, "matrix.html", plans=plans, actors=actors, titles=_plan_titles(backend, plans))
+
+
+def _plan_titles(backend: Backend, plans: dict) -> dict:
+    return {plan: backend.labels([plan]).get(plan, {}) for plan in plans}
