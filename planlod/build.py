@@ -1,56 +1,66 @@
 """``planlod build``: source → graph → validation → dumps and store, published atomically.
 
-A build writes a complete release into a temporary directory next to the live one
-and only then points ``current`` at it (an atomic symlink swap). A build that fails
-or is killed at any point leaves the previous release served unchanged.
+A build streams plan by plan (see :mod:`planlod.pipeline`): each plan is parsed,
+turned into named graphs, validated with the shared vocabulary and appended to
+``dataset.nq``, then dropped, so memory stays bounded however many plans there are.
+The store is then bulk-loaded from that file, and the other dumps are written from the
+store (:mod:`planlod.dumps`). With many plans, the per-plan work runs in a process pool.
+
+Everything is written into a temporary directory next to the live release and only
+then is ``current`` pointed at it (an atomic symlink swap). A build that fails or is
+killed at any point leaves the previous release served unchanged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections import Counter
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset
 
-from planlod import __version__
+from planlod import __version__, dumps, pipeline
 from planlod import dataset as datasets
 from planlod import store as stores
-from planlod.catalog import describe_dataset
-from planlod.config import ONTOLOGY_DIR, Settings
+from planlod.config import Settings
 from planlod.dataset import DatasetInfo
-from planlod.graph import new_dataset, to_graph
-from planlod.ingest import parse
+from planlod.graph import new_dataset
 from planlod.model import Plan
-from planlod.sdg import goals_graph, suggest
-from planlod.vocab import JCP, ONTOLOGY_IRI, RDF, SDG_GOALS_GRAPH
+from planlod.pipeline import Census, Clock, PlanResult
+from planlod.progress import Step, quiet
+from planlod.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from planlod.validate import Report
 
 RELEASES = "releases"
 CURRENT = "current"
-DUMPS = {
-    "dataset.nq": "nquads",
-    "dataset.trig": "trig",
-    "dataset.nt": "nt",
-    "dataset.ttl": "turtle",
-    "dataset.jsonld": "json-ld",
-}
+NQUADS = dumps.NQUADS
+DUMPS = (NQUADS, *dumps.DERIVED, dumps.GZIPPED)
 STATS_FILE = "stats.json"
 SOURCES = "sources"
+# Below this many plans a process pool costs more (starting workers) than it saves.
+POOL_THRESHOLD = 8
 
-Step = Callable[[str], None]
+__all__ = ["BuildError", "BuildResult", "Compiled", "compile_all", "current_release", "publish", "run"]
 
 
 class BuildError(RuntimeError):
     """A build that cannot publish; the previous release stays live."""
+
+
+# -- everything in memory: one small corpus, for tests and tools ---------------------------
 
 
 @dataclass
@@ -59,105 +69,182 @@ class Compiled:
     plans: list[tuple[DatasetInfo, Plan]] = field(default_factory=list)
 
 
-def compile_all(settings: Settings, step: Step = lambda _: None) -> Compiled:
-    """Parse every plan folder and turn it into named graphs, with the shared vocabulary."""
-    infos = datasets.discover(settings.data_dir)
-    if not infos:
-        raise BuildError(f"no plan folder (with dataset.toml) under {settings.data_dir}")
+def compile_all(settings: Settings, step: Step = quiet) -> Compiled:
+    """Parse every plan folder into one in-memory rdflib Dataset, with the shared vocabulary.
+
+    Convenient for a few plans; :func:`run` streams instead and scales to a national corpus.
+    """
+    infos = _discover(settings)
     compiled = Compiled(new_dataset())
-    for info in infos:
-        step(f"parse {info.key}")
-        plan = parse(info.source.file, info.source.encoding)
-        to_graph(plan, info, settings.base_iri, compiled.dataset)
-        suggest(plan, info, settings.base_iri, compiled.dataset)
-        describe_dataset(info, settings.base_iri, compiled.dataset)
+    for done, info in enumerate(infos, start=1):
+        plan, _ = pipeline.compile_plan(info, settings.base_iri, compiled.dataset)
         compiled.plans.append((info, plan))
+        step(f"parse {info.key}", done=done, total=len(infos))
     step("shared vocabulary")
-    add_vocabulary(compiled.dataset)
+    pipeline.add_vocabulary(compiled.dataset)
     return compiled
 
 
 def add_vocabulary(dataset: Dataset) -> None:
     """The ontology and the SDG goals, each in a graph of its own."""
-    ontology = dataset.graph(URIRef(ONTOLOGY_IRI))
-    ontology.parse(ONTOLOGY_DIR / "plan.ttl", format="turtle")
-    goals = dataset.graph(URIRef(SDG_GOALS_GRAPH))
-    for triple in goals_graph():
-        goals.add(triple)
+    pipeline.add_vocabulary(dataset)
 
 
-def union(dataset: Dataset) -> Graph:
-    graph = Graph()
-    for prefix, ns in dataset.namespaces():
-        graph.bind(prefix, ns)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
+def _discover(settings: Settings) -> list[DatasetInfo]:
+    infos = datasets.discover(settings.data_dir)
+    if not infos:
+        raise BuildError(f"no plan folder (with dataset.toml) under {settings.data_dir}")
+    return infos
 
 
-def statistics(compiled: Compiled) -> dict:
-    """Counts that a person can check against the source at a glance."""
-    ds = compiled.dataset
-    by_class = Counter(str(o) for s, p, o, _ in ds.quads((None, RDF.type, None, None)))
-    return {
-        "planlod_version": __version__,
-        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "quads": sum(1 for _ in ds.quads((None, None, None, None))),
-        "graphs": sorted(str(g.identifier) for g in ds.graphs() if len(g)),
-        "plans": [
+# -- the streaming build ------------------------------------------------------------------------
+
+
+@dataclass
+class BuildResult:
+    release: Path
+    stats: dict
+    report: Report  # merged over all plans
+
+
+def run(settings: Settings, out: Path | None = None, step: Step = quiet, workers: int | None = None) -> BuildResult:
+    """The whole build. Raises :class:`BuildError` (or a source error) and publishes nothing on failure.
+
+    ``workers`` is the number of processes for the per-plan work; by default one per
+    core once there are enough plans to pay for starting them.
+    """
+    out = Path(out or settings.build_dir)
+    clock = Clock()
+    started = time.perf_counter()
+    with _locked(out):
+        infos = _discover(settings)
+        with _staging(out) as staging:
+            with clock("plans"):
+                tally = _stream_plans(infos, settings.base_iri, staging, _workers(workers, len(infos)), step)
+            if not tally.report.conforms:
+                raise BuildError(
+                    f"validation found {len(tally.report.violations)} violation(s); nothing was published.\n"
+                    + tally.report.summary()
+                )
+            step("load the store")
+            with clock("load"):
+                store = stores.create(staging / stores.STORE_DIR, staging / NQUADS)
+            with clock("dumps"):
+                dumps.write_all(staging, step)
+            del store  # closes the database before the directory is renamed
+            clock.seconds["total"] = time.perf_counter() - started
+            stats = tally.statistics(clock.seconds)
+            (staging / STATS_FILE).write_text(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            from planlod import validate
+
+            validate.write_report(tally.report, staging)
+            step("publish")
+            release = publish(staging, out, settings.keep_releases)
+    return BuildResult(release, stats, tally.report)
+
+
+def _workers(requested: int | None, plans: int) -> int:
+    if requested is not None:
+        return max(1, requested)
+    if plans < POOL_THRESHOLD:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _stream_plans(infos: list[DatasetInfo], base: str, staging: Path, workers: int, step: Step) -> _Tally:
+    """Write the vocabulary and every plan's graphs to ``dataset.nq``, validating each plan on the way."""
+    tally = _Tally()
+    with open(staging / NQUADS, "wb") as nquads:
+        nquads.write(pipeline.nquads(pipeline.vocabulary_dataset(), tally.census))
+        for done, result in enumerate(_processed(infos, base, workers), start=1):
+            nquads.write(result.nquads)
+            _copy_source(result.info, staging)
+            tally.add(result)
+            step(f"plan {result.info.key}", done=done, total=len(infos))
+    return tally
+
+
+def _processed(infos: Sequence[DatasetInfo], base: str, workers: int) -> Iterator[PlanResult]:
+    """Each plan processed, in order; in a process pool when ``workers`` > 1."""
+    if workers <= 1:
+        for info in infos:
+            yield pipeline.process(info, base)
+        return
+    # "spawn": a fresh interpreter per worker, safe whatever threads the caller runs (a progress bar).
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    try:
+        for result in pool.map(pipeline.process_in_worker, infos, [base] * len(infos)):
+            if isinstance(result, pipeline.Failure):
+                raise result.error()
+            yield result
+    finally:
+        # On failure, do not wait for the remaining plans.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _copy_source(info: DatasetInfo, directory: Path) -> None:
+    # The release is self-contained: provenance links point at the very text that was parsed.
+    copy = directory / SOURCES / info.key / "source.txt"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(info.source.file, copy)
+
+
+@dataclass
+class _Tally:
+    """What the build keeps of each plan once its quads are on disk: numbers and findings."""
+
+    census: Census = field(default_factory=Census)
+    plans: list[dict] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    report: Report = field(default_factory=lambda: _empty_report())
+
+    def add(self, result: PlanResult) -> None:
+        self.census.add(result.census)
+        info = result.info
+        self.plans.append(
             {
                 "key": info.key,
                 "source": str(info.source.file),
-                "source_sha256": hashlib.sha256(info.source.file.read_bytes()).hexdigest(),
-                "chapters": len(plan.chapters),
-                "policies": len(plan.policies),
-                "initiatives": len(plan.initiatives),
-                "commitments": len(plan.commitments),
-                "sector_plans": len(plan.sector_plans),
-                "glossary_terms": len(plan.glossary),
+                "source_sha256": _sha256(info.source.file),
+                **result.counts,
+                "synthetic": info.publication.synthetic,
             }
-            for info, plan in compiled.plans
-        ],
-        "classes": {
-            name: by_class[str(JCP[name])]
-            for name in (
-                "Plan",
-                "Chapter",
-                "Policy",
-                "Initiative",
-                "Commitment",
-                "SectorPlan",
-                "GlossaryTerm",
-                "SdgSuggestion",
-            )
-        },
-    }
+        )
+        for stage, seconds in result.seconds.items():
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+        self.report.findings.extend(result.findings)
+        if result.report:
+            self.report.results.parse(data=result.report, format="nt")
+
+    def statistics(self, build_seconds: dict[str, float]) -> dict:
+        """Counts that a person can check against the source at a glance, and what the build cost."""
+        return {
+            "planlod_version": __version__,
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "quads": self.census.quads,
+            "graphs": sorted(g for g in self.census.graphs if not g.startswith("urn:x-rdflib:")),
+            "plans": self.plans,
+            "classes": self.census.counted_classes(),
+            # Per-plan stages are summed over plans (over all workers); the others are wall time.
+            "build_seconds": {k: round(v, 3) for k, v in {**self.seconds, **build_seconds}.items()},
+        }
 
 
-def write_release(compiled: Compiled, directory: Path, step: Step = lambda _: None) -> dict:
-    """Write dumps, store and statistics of ``compiled`` into the empty ``directory``."""
-    flat = None
-    for name, fmt in DUMPS.items():
-        step(f"write {name}")
-        if fmt in ("nt", "turtle"):
-            flat = flat if flat is not None else union(compiled.dataset)
-            flat.serialize(directory / name, format=fmt, encoding="utf-8")
-        else:
-            compiled.dataset.serialize(directory / name, format=fmt, encoding="utf-8")
-    step("write dataset.nt.gz")
-    with open(directory / "dataset.nt", "rb") as src, gzip.GzipFile(directory / "dataset.nt.gz", "wb", mtime=0) as dst:
-        shutil.copyfileobj(src, dst)
-    step("copy the sources")
-    for info, _ in compiled.plans:
-        # The release is self-contained: provenance links point at the very text that was parsed.
-        copy = directory / SOURCES / info.key / "source.txt"
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(info.source.file, copy)
-    step("load the store")
-    stores.create(directory / stores.STORE_DIR, directory / "dataset.nq")
-    stats = statistics(compiled)
-    (directory / STATS_FILE).write_text(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return stats
+def _empty_report() -> Report:
+    from planlod import validate  # pyshacl is slow to import; `planlod --help` need not wait
+
+    report = validate.Report()
+    for prefix, ns in PREFIXES.items():
+        report.results.bind(prefix, ns)
+    return report
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+# -- staging and publishing -------------------------------------------------------------------
 
 
 @contextmanager
@@ -174,7 +261,7 @@ def _staging(out: Path) -> Iterator[Path]:
 
 def publish(staging: Path, out: Path, keep: int) -> Path:
     """Move a finished release into place and swap ``current`` to it atomically."""
-    digest = hashlib.sha256((staging / "dataset.nq").read_bytes()).hexdigest()[:12]
+    digest = _sha256(staging / NQUADS)[:12]
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     release = out / RELEASES / f"{stamp}-{digest}"
     staging.rename(release)
@@ -215,31 +302,3 @@ def _locked(out: Path) -> Iterator[None]:
         except BlockingIOError:
             raise BuildError(f"another build is writing {out}; wait for it to finish") from None
         yield
-
-
-@dataclass
-class BuildResult:
-    release: Path
-    stats: dict
-    report: object
-
-
-def run(settings: Settings, out: Path | None = None, step: Step = lambda _: None) -> BuildResult:
-    """The whole build. Raises :class:`BuildError` (or a source error) and publishes nothing on failure."""
-    from planlod import validate
-
-    out = Path(out or settings.build_dir)
-    with _locked(out):
-        compiled = compile_all(settings, step)
-        step("validate")
-        report = validate.check(compiled.dataset)
-        if not report.conforms:
-            raise BuildError(
-                f"validation found {len(report.violations)} violation(s); nothing was published.\n" + report.summary()
-            )
-        with _staging(out) as staging:
-            stats = write_release(compiled, staging, step)
-            validate.write_report(report, staging)
-            step("publish")
-            release = publish(staging, out, settings.keep_releases)
-    return BuildResult(release, stats, report)

@@ -14,7 +14,15 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from planlod import __version__
@@ -23,11 +31,14 @@ from planlod.config import ConfigError, Settings
 from planlod.dataset import DatasetError
 from planlod.query import QueryError
 from planlod.source import SourceError
+from planlod.synth import SynthError
 
 err = Console(stderr=True)
 out = Console()
 
-USER_ERRORS = (SourceError, DatasetError, BuildError, ConfigError, QueryError, FileNotFoundError)
+SUMMARY_ROWS = 10  # plans listed one by one after a build
+
+USER_ERRORS = (SourceError, DatasetError, BuildError, ConfigError, QueryError, SynthError, FileNotFoundError)
 
 
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,35 +70,93 @@ def cli(ctx: click.Context, base_iri: str | None, data_dir: Path | None, build_d
     ctx.obj = Settings.from_env(base_iri=base_iri, data_dir=data_dir, build_dir=build_dir)
 
 
-def run_build(settings: Settings, out_dir: Path | None) -> Any:
+def progress_bar() -> Progress:
+    """A spinner while the phase has no count, a bar with count/total while it has one."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+    )
+
+
+def run_with_progress(work: Callable[..., Any], title: str) -> Any:
+    """Call ``work(step)``, showing its ``step(what, done, total)`` reports on stderr."""
+    with progress_bar() as bar:
+        task = bar.add_task(title, total=None)
+
+        def step(what: str, done: int | None = None, total: int | None = None) -> None:
+            if total is None:
+                bar.update(task, description=what, completed=0, total=None)
+            else:
+                bar.update(task, description=what, completed=done, total=total)
+
+        return work(step)
+
+
+def run_build(settings: Settings, out_dir: Path | None, workers: int | None = None) -> Any:
     from planlod import build
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as bar:
-        task = bar.add_task("build", total=None)
-        result = build.run(settings, out_dir, step=lambda what: bar.update(task, description=what))
-    return result
+    return run_with_progress(lambda step: build.run(settings, out_dir, step=step, workers=workers), "build")
 
 
 @cli.command("build")
 @click.option(
     "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help="Output folder (default build/)."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes for the per-plan work (default: one per core when there are many plans).",
+)
 @click.pass_obj
 @user_errors
-def build_command(settings: Settings, out_dir: Path | None) -> None:
+def build_command(settings: Settings, out_dir: Path | None, workers: int | None) -> None:
     """Parse, check and publish every plan under the data folder."""
-    result = run_build(settings, out_dir)
+    result = run_build(settings, out_dir, workers)
     table = Table(title=f"published {result.release}")
     for column in ("plan", "policies", "initiatives", "commitments", "sector plans", "glossary terms"):
         table.add_column(column)
-    for plan in result.stats["plans"]:
-        table.add_row(
-            plan["key"],
-            *(str(plan[k]) for k in ("policies", "initiatives", "commitments", "sector_plans", "glossary_terms")),
-        )
+    counted = ("policies", "initiatives", "commitments", "sector_plans", "glossary_terms")
+    plans = result.stats["plans"]
+    # A national build has 1,741 plans: list the first few, then the totals.
+    for plan in plans[:SUMMARY_ROWS]:
+        table.add_row(plan["key"], *(str(plan[k]) for k in counted))
+    if len(plans) > SUMMARY_ROWS:
+        table.add_row(f"… {len(plans) - SUMMARY_ROWS} more", *("" for _ in counted))
+    if len(plans) > 1:
+        table.add_row(f"all {len(plans)} plans", *(str(sum(p[k] for p in plans)) for k in counted))
     out.print(table)
     warnings = [f for f in result.report.findings if f.severity != "Violation"]
     out.print(f"{result.stats['quads']} quads; validation: conforms, {len(warnings)} warning(s)/note(s)")
+
+
+@cli.command("synth")
+@click.option(
+    "--municipalities",
+    "count",
+    type=click.IntRange(min=1),
+    required=True,
+    help="How many synthetic plans (one per municipality); Japan has 1,741 municipalities.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder to write the plan folders into (empty, or an earlier synthetic corpus).",
+)
+@user_errors
+def synth_command(count: int, out_dir: Path) -> None:
+    """Write a deterministic synthetic national corpus, for measurements (never real data)."""
+    from planlod import synth
+
+    folders = run_with_progress(lambda step: synth.generate(count, out_dir, step), "synthesise")
+    out.print(f"{len(folders)} synthetic plan folder(s) in {out_dir}; build them with")
+    out.print(f"  planlod --data-dir {out_dir} build --out DIR")
 
 
 def require_release(settings: Settings) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 
 import pytest
 from pyoxigraph import Store
@@ -46,6 +47,27 @@ def test_store_answers_with_the_union_of_graphs(release):
     query = "PREFIX jcp: <https://w3id.org/jp-cityplan/def#> SELECT (COUNT(*) AS ?n) { ?i a jcp:Initiative }"
     (row,) = list(store.query(query, use_default_graph_as_union=True))
     assert int(row["n"].value) == 23
+
+
+def test_opening_the_built_store_reads_no_dump(release, tmp_path):
+    """Serving opens the built store as it is: nothing is reloaded, so start-up does not grow with the data."""
+    from planlod import store as stores
+
+    alone = tmp_path / "store"
+    shutil.copytree(release / "store", alone)  # the store with no dump (and no source) beside it
+    before = {p.name: p.stat().st_size for p in alone.iterdir()}
+    store = stores.open_read_only(alone)
+    stats = json.loads((release / "stats.json").read_text(encoding="utf-8"))
+    assert len(store) == stats["quads"]
+    del store
+    assert {p.name: p.stat().st_size for p in alone.iterdir()} == before  # opening wrote nothing
+
+
+def test_dumps_keep_each_subject_together(release):
+    """The N-Quads are written graph by graph and subject by subject, so the same plan gives the same bytes."""
+    lines = (release / "dataset.nq").read_text(encoding="utf-8").splitlines()
+    keys = [(line.rsplit(" ", 2)[-2], line.split(" ", 1)[0]) for line in lines]
+    assert keys == sorted(keys)
 
 
 def test_current_points_at_the_release(release, settings):

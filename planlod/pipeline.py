@@ -1,0 +1,220 @@
+"""One plan at a time: parse → graph → validate → N-Quads, the unit of work of a build.
+
+A national build holds millions of quads; rdflib needs about a kilobyte per triple, so
+no step may hold more than one plan (plus the shared vocabulary) in rdflib at once.
+:func:`process` does everything one plan needs and returns only bytes and counts, so
+it can run in a worker process and its memory is freed as soon as it returns.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from planlod.catalog import describe_dataset
+from planlod.config import ONTOLOGY_DIR
+from planlod.dataset import DatasetInfo
+from planlod.graph import new_dataset, to_graph
+from planlod.ingest import parse
+from planlod.model import Plan
+from planlod.sdg import Rules, goals_graph, suggest
+from planlod.source import SourceError
+from planlod.vocab import JCP, ONTOLOGY_IRI, RDF, SDG_GOALS_GRAPH
+
+# The classes counted in stats.json, in the order people read them.
+COUNTED_CLASSES = (
+    "Plan",
+    "Chapter",
+    "Policy",
+    "Initiative",
+    "Commitment",
+    "SectorPlan",
+    "GlossaryTerm",
+    "SdgSuggestion",
+)
+STAGES = ("parse", "graph", "serialize", "shacl")
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[tuple[URIRef, tuple[tuple[Node, Node, Node], ...]], ...]:
+    """The ontology and the SDG goals, parsed once per process and copied into each plan's check."""
+    ontology = Graph().parse(ONTOLOGY_DIR / "plan.ttl", format="turtle")
+    return (
+        (URIRef(ONTOLOGY_IRI), tuple(ontology)),
+        (URIRef(SDG_GOALS_GRAPH), tuple(goals_graph())),
+    )
+
+
+@lru_cache(maxsize=1)
+def _rules() -> Rules:
+    return Rules.load()
+
+
+def add_vocabulary(dataset: Dataset) -> None:
+    """The ontology and the SDG goals, each in a named graph of its own."""
+    for name, triples in _vocabulary():
+        graph = dataset.graph(name)
+        graph.addN((s, p, o, graph) for s, p, o in triples)
+
+
+def vocabulary_dataset() -> Dataset:
+    dataset = new_dataset()
+    add_vocabulary(dataset)
+    return dataset
+
+
+def compile_plan(info: DatasetInfo, base: str, dataset: Dataset | None = None) -> tuple[Plan, Dataset]:
+    """Parse one plan folder and add its plan and suggestion graphs to ``dataset`` (a new one by default)."""
+    dataset = dataset if dataset is not None else new_dataset()
+    plan = parse(info.source.file, info.source.encoding)
+    _graphs(plan, info, base, dataset)
+    return plan, dataset
+
+
+def _graphs(plan: Plan, info: DatasetInfo, base: str, dataset: Dataset) -> None:
+    """The city's word, the derived SDG suggestions and the publication metadata, each in its graph."""
+    to_graph(plan, info, base, dataset)
+    suggest(plan, info, base, dataset, _rules())
+    describe_dataset(info, base, dataset)
+
+
+def nquads(dataset: Dataset, census: Census | None = None) -> bytes:
+    """The dataset as N-Quads, sorted by graph, subject, predicate and object (counted into ``census``).
+
+    Sorted, the same plan gives the same bytes on every run (rdflib's order follows
+    Python's randomised string hashing), and each subject's statements sit together,
+    which keeps the TriG, Turtle and JSON-LD written from this file compact.
+    """
+    quads = []
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        graph = g.identifier if isinstance(g, Graph) else g
+        quads.append(ox.Quad(_ox(s), _ox(p), _ox(o), _ox(graph)))
+        if census is not None:
+            census.count(str(graph), p, o)
+    quads.sort(key=lambda q: (str(q.graph_name), str(q)))
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+
+
+def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+@dataclass
+class Census:
+    """What a set of quads holds, in numbers: enough for stats.json without keeping the quads."""
+
+    quads: int = 0
+    graphs: set[str] = field(default_factory=set)
+    classes: Counter[str] = field(default_factory=Counter)
+
+    def count(self, graph: str, predicate: Node, obj: Node) -> None:
+        self.quads += 1
+        self.graphs.add(graph)
+        if predicate == RDF.type:
+            self.classes[str(obj)] += 1
+
+    def add(self, other: Census) -> None:
+        self.quads += other.quads
+        self.graphs |= other.graphs
+        self.classes.update(other.classes)
+
+    def counted_classes(self) -> dict[str, int]:
+        return {name: self.classes[str(JCP[name])] for name in COUNTED_CLASSES}
+
+
+@dataclass
+class PlanResult:
+    """One processed plan: its quads as N-Quads bytes, its validation and its numbers."""
+
+    info: DatasetInfo
+    counts: dict[str, int]
+    nquads: bytes
+    census: Census
+    findings: list = field(default_factory=list)  # planlod.validate.Finding
+    report: bytes = b""  # the SHACL results graph, as N-Triples
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def process(info: DatasetInfo, base: str) -> PlanResult:
+    """Parse, graph, serialize and validate one plan; raise its source error, if any."""
+    from planlod import validate  # pyshacl is slow to import and only needed here
+
+    clock = Clock()
+    with clock("parse"):
+        plan = parse(info.source.file, info.source.encoding)
+    with clock("graph"):
+        dataset = new_dataset()
+        _graphs(plan, info, base, dataset)
+    with clock("serialize"):
+        census = Census()
+        data = nquads(dataset, census)
+    with clock("shacl"):
+        # The shapes see this plan with the shared vocabulary, as they would in a one-plan build.
+        add_vocabulary(dataset)
+        report = validate.check(dataset)
+        results = report.results.serialize(format="nt", encoding="utf-8") if len(report.results) else b""
+    counts = {
+        "chapters": len(plan.chapters),
+        "policies": len(plan.policies),
+        "initiatives": len(plan.initiatives),
+        "commitments": len(plan.commitments),
+        "sector_plans": len(plan.sector_plans),
+        "glossary_terms": len(plan.glossary),
+    }
+    return PlanResult(info, counts, data, census, list(report.findings), results, clock.seconds)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A source error raised in a worker process, carried back as plain data.
+
+    ``SourceError`` takes three constructor arguments, which pickling does not
+    preserve, so the worker sends its parts and the build raises it again.
+    """
+
+    path: str
+    line: int | None
+    reason: str
+
+    def error(self) -> SourceError:
+        return SourceError(self.path, self.line, self.reason)
+
+
+def process_in_worker(info: DatasetInfo, base: str) -> PlanResult | Failure:
+    try:
+        return process(info, base)
+    except SourceError as exc:
+        return Failure(str(exc.path), exc.line, exc.reason)
+
+
+class Clock:
+    """Wall seconds per stage, summed over every ``with clock(stage):`` block."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start

@@ -1,0 +1,17 @@
+"""How long-running library calls report progress, without knowing who shows it.
+
+The CLI turns these calls into a rich progress bar; tests and the server pass nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Step(Protocol):
+    def __call__(self, what: str, done: int | None = None, total: int | None = None) -> None:
+        """``what`` is happening; with ``done``/``total``, that many of so many items are finished."""
+
+
+def quiet(what: str, done: int | None = None, total: int | None = None) -> None:
+    """The default: report nothing."""
