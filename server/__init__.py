@@ -41,10 +41,22 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         PLANLOD=settings or Settings.from_env(),
         MAX_CONTENT_LENGTH=1_000_000,  # a POSTed query larger than this is refused before it is read
         COMPRESS_MIMETYPES=[
-            "text/html", "text/plain", "text/css", "text/turtle", "text/csv", "text/tab-separated-values",
-            "application/javascript", "application/json", "application/ld+json", "application/n-triples",
-            "application/n-quads", "application/trig", "application/rdf+xml", "application/xml",
-            "application/sparql-results+json", "application/sparql-results+xml",
+            "text/html",
+            "text/plain",
+            "text/css",
+            "text/turtle",
+            "text/csv",
+            "text/tab-separated-values",
+            "application/javascript",
+            "application/json",
+            "application/ld+json",
+            "application/n-triples",
+            "application/n-quads",
+            "application/trig",
+            "application/rdf+xml",
+            "application/xml",
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
         ],  # fmt: skip
         COMPRESS_MIN_SIZE=500,
     )
@@ -109,4 +121,3 @@ def http_error(error: HTTPException) -> Response:
         if header.lower() != "content-type":
             response.headers[header] = value
     return response
-

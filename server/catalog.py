@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from xml.sax.saxutils import escape as xml_escape
 
-from flask import Blueprint, Response, render_template, request, send_file
+from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 from rdflib import Graph
 
 from planlod.catalog import DISTRIBUTIONS, catalog_graph, void_graph
@@ -154,8 +154,13 @@ def sitemap() -> Response:
     return cached_response(backend, ("sitemap", request.url_root), "application/xml; charset=utf-8", render)
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    # Browsers ask for /favicon.ico whatever the page says.
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.get("/robots.txt")
 def robots() -> Response:
     body = f"User-agent: *\nDisallow: /sparql\nAllow: /\nSitemap: {request.url_root}sitemap.xml\n"
     return Response(body, content_type="text/plain; charset=utf-8")
-

@@ -37,8 +37,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chapters": ("章", "Chapters"),
     "properties": ("その他の記述", "Other statements"),
     "incoming": ("この資源を参照しているもの", "What points here"),
-    "incoming_truncated": ("一部のみ表示しています。すべてはSPARQLで取得できます。",
-                           "Only some are listed; query SPARQL for all of them."),
+    "incoming_truncated": (
+        "一部のみ表示しています。すべてはSPARQLで取得できます。",
+        "Only some are listed; query SPARQL for all of them.",
+    ),
     "provenance": ("出典", "Source"),
     "source_lines": ("原資料の行", "Source lines"),
     "formats": ("このページのデータ", "This page as data"),

@@ -32,13 +32,14 @@ class Format:
 HTML = Format("html", "text/html", "HTML", aliases=("application/xhtml+xml",))
 TURTLE = Format("ttl", "text/turtle", "Turtle", "turtle", ("application/x-turtle", "application/turtle"))
 NTRIPLES = Format("nt", "application/n-triples", "N-Triples", "nt", ("text/plain",))
-JSONLD = Format("jsonld", "application/ld+json", "JSON-LD", "json-ld", ("application/json",), graphs=True)
+JSONLD = Format("jsonld", "application/ld+json", "JSON-LD", "json-ld", ("application/json",))
 RDFXML = Format("rdf", "application/rdf+xml", "RDF/XML", "xml", ("application/xml",))
 TRIG = Format("trig", "application/trig", "TriG", "trig", graphs=True)
 NQUADS = Format("nq", "application/n-quads", "N-Quads", "nquads", graphs=True)
 TEXT = Format("txt", "text/plain", "Text")
 
-RDF_FORMATS = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG, NQUADS)
+# Order matters: it breaks ties between formats a client likes equally (`*/*`, `application/*`).
+RDF_FORMATS = (TURTLE, JSONLD, RDFXML, NTRIPLES, TRIG, NQUADS)
 RESOURCE_FORMATS = (HTML, *RDF_FORMATS)
 BY_KEY = {f.key: f for f in (*RESOURCE_FORMATS, TEXT)}
 
@@ -50,11 +51,17 @@ def accept_of(request: Request) -> MIMEAccept:
 
 
 def negotiate(accept: MIMEAccept, offered: tuple[Format, ...]) -> Format | None:
-    """The offered format the client likes best; ties go to the order of ``offered``."""
+    """The offered format the client likes best; ties go to the order of ``offered``.
+
+    An alias (``application/xml`` for RDF/XML, ``text/plain`` for N-Triples) counts only
+    when the client names it: a wildcard such as ``application/*`` must not pick HTML
+    because of its ``application/xhtml+xml`` alias.
+    """
+    named = {value.lower() for value, quality in accept if quality > 0 and "*" not in value}
     candidates: list[str] = []
     owner: dict[str, Format] = {}
     for fmt in offered:
-        for media_type in (fmt.media_type, *fmt.aliases):
+        for media_type in (fmt.media_type, *(a for a in fmt.aliases if a in named)):
             if media_type not in owner:
                 candidates.append(media_type)
                 owner[media_type] = fmt

@@ -17,7 +17,17 @@ from server import links
 from server.backend import Backend, Description, get_backend
 from server.caching import cached_response
 from server.i18n import gettext, lang
-from server.negotiation import HTML, RESOURCE_FORMATS, TEXT, Format, accept_of, by_key, negotiate, split_suffix
+from server.negotiation import (
+    HTML,
+    RDF_FORMATS,
+    RESOURCE_FORMATS,
+    TEXT,
+    Format,
+    accept_of,
+    by_key,
+    negotiate,
+    split_suffix,
+)
 from server.representations import jsonld_for_html, serialize
 from server.resource_page import PageBuilder
 
@@ -29,7 +39,7 @@ GRAPH_PREVIEW = 300  # subjects listed on the page of a named graph
 def offered(backend: Backend, iri: str) -> tuple[Format, ...]:
     """Formats of a resource; a plan's source also has its original text."""
     if backend.source_file(iri) is not None:
-        return (*RESOURCE_FORMATS, TEXT)
+        return (HTML, TEXT, *RDF_FORMATS)  # text/plain means the original text here, not N-Triples
     return RESOURCE_FORMATS
 
 

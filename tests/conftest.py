@@ -70,3 +70,37 @@ def data_copy(tmp_path: Path) -> Callable[..., Path]:
         return data_dir
 
     return make
+
+
+# -- the server -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, release: Path):
+    """The app on the real release, as `planlod serve` runs it (short query limit for the tests)."""
+    from server import create_app
+
+    application = create_app(settings.with_(query_timeout=3.0))
+    yield application
+    pool = application.extensions.get("planlod_pool")
+    if pool is not None:
+        pool.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app behind a real HTTP server on a free local port, for real clients (SPARQLWrapper, rdflib)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
