@@ -36,7 +36,8 @@ def test_wrong_check_digit_is_refused(data_copy):
 def test_missing_key_names_it(data_copy):
     folder = data_copy() / "272116-ibaraki-5th"
     path = folder / "dataset.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('title_ja = "第5次茨木市総合計画"\n', ""), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace('title_ja = "第5次茨木市総合計画"\n', "")
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(DatasetError, match=r"missing \[plan\] title_ja"):
         load(folder)
 

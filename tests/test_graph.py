@@ -10,7 +10,7 @@ from rdflib import Literal, URIRef
 from planlod.build import compile_all
 from planlod.config import DEFAULT_BASE_IRI
 from planlod.iri import PLAN_GRAPH, SDG_GRAPH
-from planlod.vocab import DCTERMS, JCP, PROV, RDF, RDFS, SDG, SKOS, SDGO
+from planlod.vocab import DCTERMS, JCP, PROV, RDF, RDFS, SDG, SDGO, SKOS
 
 PLAN = "https://w3id.org/jp-cityplan/id/272116/5th"
 

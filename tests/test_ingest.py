@@ -228,7 +228,8 @@ def test_duplicate_notation(data_copy):
 
 
 def test_duplicate_policy_notation(data_copy):
-    error = error_of(data_copy, replace_line(41, "2\t施策\t7-1\t社会の変化に対応する効率的・効果的な自治体運営を推進する"))
+    title = "社会の変化に対応する効率的・効果的な自治体運営を推進する"
+    error = error_of(data_copy, replace_line(41, f"2\t施策\t7-1\t{title}"))
     assert error.line == 41 and "duplicate notation 7-1 (first used at line 9)" in str(error)
 
 
@@ -258,7 +259,8 @@ def test_detail_block_without_a_listed_initiative(data_copy):
 
 
 def test_missing_goal_text(data_copy):
-    error = error_of(data_copy, replace_line(25, "\t\t<p>《市民》</p> <p>市民レベルでのシティプロモーションを行います。</p>"))
+    citizen_only = "\t\t<p>《市民》</p> <p>市民レベルでのシティプロモーションを行います。</p>"
+    error = error_of(data_copy, replace_line(25, citizen_only))
     assert "initiative 7-1-1 has no 《目標》 text" in str(error)
 
 

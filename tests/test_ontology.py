@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from planlod.config import ONTOLOGY_DIR
-from planlod.vocab import JCP, ORG, OWL, PROV, RDF, RDFS, SKOS, CPOV, SDGO
+from planlod.vocab import CPOV, JCP, ORG, OWL, PROV, RDF, RDFS, SDGO, SKOS
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def ontology() -> Graph:
 
 def jcp_terms_used(dataset) -> set[URIRef]:
     used = set()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
+    for _, p, o, _ in dataset.quads((None, None, None, None)):
         if str(p).startswith(str(JCP)):
             used.add(p)
         if p == RDF.type and str(o).startswith(str(JCP)):
