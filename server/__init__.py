@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, render_template, request
 from flask_compress import Compress
+from flask_cors import CORS
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         app.config.update(test_config)
     backend.init_app(app)
     Compress(app)
+    # Everything here is public and read-only: any origin may read it (no credentials).
+    CORS(app, origins="*", send_wildcard=True, supports_credentials=False, max_age=86400)
     install_templates(app)
     for blueprint in (resources.bp, pages.bp, sparql.bp, catalog.bp):
         app.register_blueprint(blueprint)

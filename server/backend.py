@@ -131,7 +131,10 @@ class Backend:
         return list(dict.fromkeys(to_rdflib(q.subject) for q in pattern))
 
     def exists(self, iri: str) -> bool:
-        node = ox.NamedNode(iri)
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:  # not an IRI at all (a hostile path, say): nothing is known about it
+            return False
         return (
             next(iter(self.store.quads_for_pattern(node, None, None, None)), None) is not None
             or next(iter(self.store.quads_for_pattern(None, None, node, None)), None) is not None

@@ -51,7 +51,6 @@ def rdf_response(graph_of: Callable[[Backend], Graph], key: str, default_html: b
     response = cached_response(
         backend, (key, request.url_root, fmt.key), fmt.content_type, render, vary=("Accept", "Accept-Language")
     )
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -130,7 +129,6 @@ def dump(name: str) -> Response:
         max_age=0,
         download_name=name,
     )
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 

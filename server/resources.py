@@ -76,7 +76,6 @@ def see_other(path: str) -> Response:
     response = redirect(target, code=303)
     response.vary.add("Accept")
     response.headers["Link"] = alternates(f"/{path}", formats)
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -124,8 +123,6 @@ def represent(backend: Backend, iri: str, resource_path: str, fmt: Format, forma
         vary=("Accept-Language", "Cookie") if fmt is HTML else (),
     )
     response.headers["Link"] = alternates(resource_path, formats)
-    if fmt is not HTML:
-        response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 

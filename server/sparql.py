@@ -52,7 +52,6 @@ def get_pool() -> QueryPool:
 
 def error(status: int, message: str) -> Response:
     response = Response(f"{status} {message}\n", status, content_type="text/plain; charset=utf-8")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     if status == 503:
         response.headers["Retry-After"] = "5"
     return response
@@ -124,7 +123,6 @@ def endpoint() -> Response:
     else:
         response = Response(answer.body, 200, content_type=fmt.content_type)
     response.vary.add("Accept")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -175,7 +173,6 @@ def describe_service() -> Response:
     text = graph.serialize(format=fmt.rdflib)
     response = Response(text, 200, content_type=fmt.content_type)
     response.vary.add("Accept")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
