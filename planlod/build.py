@@ -210,8 +210,8 @@ class _Tally:
                 "synthetic": info.publication.synthetic,
             }
         )
-        for stage, seconds in result.seconds.items():
-            self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+        for stage, seconds in result.cpu_seconds.items():
+            self.seconds[f"{stage}_cpu"] = self.seconds.get(f"{stage}_cpu", 0.0) + seconds
         self.report.findings.extend(result.findings)
         if result.report:
             self.report.results.parse(data=result.report, format="nt")
@@ -225,7 +225,7 @@ class _Tally:
             "graphs": sorted(g for g in self.census.graphs if not g.startswith("urn:x-rdflib:")),
             "plans": self.plans,
             "classes": self.census.counted_classes(),
-            # Per-plan stages are summed over plans (over all workers); the others are wall time.
+            # `*_cpu`: CPU seconds of the per-plan stages, summed over plans and workers; the others: wall time.
             "build_seconds": {k: round(v, 3) for k, v in {**self.seconds, **build_seconds}.items()},
         }
 
