@@ -1,0 +1,265 @@
+"""How the build grows with the corpus: 1, 100 and 1,741 synthetic plans (not part of the tests).
+
+    python bench/build_scale.py                      # 1, 100, 1741 plans; writes bench/RESULTS.md
+    python bench/build_scale.py --sizes 1,10 --no-write
+
+For each size it synthesises a corpus (`planlod synth`) in a temporary folder and runs
+`planlod build` on it in a child process, so that the child's memory can be measured
+on its own: the peak resident memory of the whole process tree (the build and its
+workers, sampled every 0.1 s) and the largest single process (``ru_maxrss``). The
+build's own stage timings come from the release's ``stats.json``: the per-plan stages
+(parse, graph, N-Quads, SHACL) in CPU seconds summed over plans and workers, which a
+busy machine does not inflate; "all plans" (those stages in the worker pool), load,
+dumps and total in wall-clock seconds.
+
+The table gives each cost per plan and the growth ratios 100/1 and 1741/100 of those
+per-plan costs: a ratio near 1 means the cost grows linearly with the corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+START, END = "<!-- build_scale:start -->", "<!-- build_scale:end -->"
+STAGES = ("parse_cpu", "graph_cpu", "serialize_cpu", "shacl_cpu", "plans", "load", "dumps", "total")
+STAGE_NAMES = {
+    "parse_cpu": "parse (CPU)",
+    "graph_cpu": "graph (CPU)",
+    "serialize_cpu": "N-Quads (CPU)",
+    "shacl_cpu": "SHACL (CPU)",
+    "plans": "all plans (wall)",
+    "load": "store bulk load",
+    "dumps": "other dumps",
+    "total": "build total",
+}
+
+
+def child(data_dir: Path, out: Path, workers: int | None) -> None:
+    """Run one build (in this child process) and print what it measured as JSON."""
+    from planlod import build
+    from planlod.config import Settings
+
+    result = build.run(Settings(data_dir=data_dir, build_dir=out), workers=workers)
+    print(json.dumps({"release": str(result.release), "stats": result.stats}))
+
+
+class TreeMemory:
+    """Peak resident memory of a process and all its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.1):
+            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        todo.extend(int(c) for c in children)
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def measure(size: int, workdir: Path, workers: int | None) -> dict:
+    from planlod import synth
+
+    corpus = workdir / f"corpus-{size}"
+    started = time.perf_counter()
+    synth.generate(size, corpus)
+    synth_seconds = time.perf_counter() - started
+    out = workdir / f"build-{size}"
+    command = [sys.executable, __file__, "--child", str(corpus), str(out)]
+    if workers:
+        command += ["--workers", str(workers)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    with TreeMemory(process.pid) as memory:
+        output, _ = process.communicate()
+    wall = time.perf_counter() - started
+    if process.returncode:
+        raise SystemExit(f"build of {size} plans failed (exit {process.returncode})")
+    # The largest single process among all children waited for so far (sizes run in ascending order).
+    max_process = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    done = json.loads(output.strip().splitlines()[-1])
+    release = Path(done["release"])
+    sizes = {p.name: p.stat().st_size for p in release.iterdir() if p.is_file()}
+    store = sum(p.stat().st_size for p in (release / "store").rglob("*") if p.is_file())
+    row = {
+        "plans": size,
+        "quads": done["stats"]["quads"],
+        "seconds": done["stats"]["build_seconds"],
+        "wall": wall,
+        "synth": synth_seconds,
+        "peak_tree_bytes": memory.peak,
+        "peak_process_bytes": max_process,
+        "nq_bytes": sizes.get("dataset.nq", 0),
+        "release_bytes": sum(sizes.values()) + store,
+        "store_bytes": store,
+    }
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    return row
+
+
+def machine() -> dict[str, str]:
+    import pyoxigraph
+    import pyshacl
+    import rdflib
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    memory_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line
+    )
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": f"{os.cpu_count()} × {cpu}",
+        "ram": f"{memory_kb / 1024**2:.1f} GiB",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+        "pyshacl": pyshacl.__version__,
+    }
+
+
+def table(rows: list[dict]) -> str:
+    def per_plan(row: dict, stage: str) -> float:
+        return row["seconds"].get(stage, 0.0) / row["plans"]
+
+    head = ["cost per plan"] + [f"{r['plans']:,} plans" for r in rows]
+    ratios = list(zip(rows, rows[1:], strict=False))
+    head += [f"{b['plans']:,}/{a['plans']:,} ratio" for a, b in ratios]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+
+    def ratio(a: float, b: float) -> str:
+        return f"{b / a:.2f}" if a else "–"
+
+    for stage in STAGES:
+        cells = [STAGE_NAMES[stage]] + [f"{per_plan(r, stage) * 1000:.0f} ms" for r in rows]
+        cells += [ratio(per_plan(a, stage), per_plan(b, stage)) for a, b in ratios]
+        lines.append("| " + " | ".join(cells) + " |")
+    for label, key, unit in (
+        ("quads", "quads", 1),
+        ("N-Quads dump", "nq_bytes", 1024),
+        ("release on disk", "release_bytes", 1024),
+    ):
+        cells = [label] + [f"{r[key] / r['plans'] / unit:,.0f}{' KiB' if unit > 1 else ''}" for r in rows]
+        cells += [ratio(a[key] / a["plans"], b[key] / b["plans"]) for a, b in ratios]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("| whole build | " + " | ".join(f"{r['plans']:,} plans" for r in rows) + " |")
+    lines.append("|" + " --- |" * (len(rows) + 1))
+    lines.append("| wall time | " + " | ".join(_duration(r["wall"]) for r in rows) + " |")
+    lines.append("| peak memory, build + workers | " + " | ".join(_gib(r["peak_tree_bytes"]) for r in rows) + " |")
+    lines.append("| peak memory, largest process | " + " | ".join(_gib(r["peak_process_bytes"]) for r in rows) + " |")
+    lines.append("| quads | " + " | ".join(f"{r['quads']:,}" for r in rows) + " |")
+    lines.append("| release on disk | " + " | ".join(_gib(r["release_bytes"]) for r in rows) + " |")
+    lines.append("| `planlod synth` | " + " | ".join(_duration(r["synth"]) for r in rows) + " |")
+    return "\n".join(lines)
+
+
+def _gib(value: float) -> str:
+    return f"{value / 1024**3:.2f} GiB" if value >= 1024**3 / 10 else f"{value / 1024**2:.0f} MiB"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+
+
+def write_results(text: str) -> None:
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    if START in old:
+        head, _, rest = old.partition(START)
+        _, _, tail = rest.partition(END)
+    else:
+        head, tail = old.rstrip("\n") + "\n\n", "\n"
+    RESULTS.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1,100,1741", help="comma-separated corpus sizes, ascending")
+    parser.add_argument("--workers", type=int, help="build worker processes (default: the build's own choice)")
+    parser.add_argument("--no-write", action="store_true", help=f"print only; do not update {RESULTS.name}")
+    parser.add_argument("--child", nargs=2, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(Path(args.child[0]), Path(args.child[1]), args.workers)
+        return
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="planlod-bench-") as workdir:
+        for size in sizes:
+            print(f"building {size} synthetic plan(s)…", file=sys.stderr, flush=True)
+            rows.append(measure(size, Path(workdir), args.workers))
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    info = machine()
+    text = "\n".join(
+        [
+            "## Build: 1 to 1,741 synthetic plans (`python bench/build_scale.py`)",
+            "",
+            "Measured " + info.pop("date") + " on " + "; ".join(f"{k} {v}" for k, v in info.items()) + ".",
+            "",
+            table(rows),
+            "",
+            "```json",
+            json.dumps(rows, indent=1),
+            "```",
+        ]
+    )
+    print(text)
+    if not args.no_write:
+        write_results(text)
+
+
+if __name__ == "__main__":
+    main()
