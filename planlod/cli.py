@@ -29,6 +29,7 @@ from planlod import __version__
 from planlod.build import BuildError, current_release
 from planlod.config import ConfigError, Settings
 from planlod.dataset import DatasetError
+from planlod.queries import ParameterError, QueryFileError
 from planlod.query import QueryError
 from planlod.source import SourceError
 from planlod.synth import SynthError
@@ -38,7 +39,17 @@ out = Console()
 
 SUMMARY_ROWS = 10  # plans listed one by one after a build
 
-USER_ERRORS = (SourceError, DatasetError, BuildError, ConfigError, QueryError, SynthError, FileNotFoundError)
+USER_ERRORS = (
+    SourceError,
+    DatasetError,
+    BuildError,
+    ConfigError,
+    QueryError,
+    ParameterError,
+    QueryFileError,
+    SynthError,
+    FileNotFoundError,
+)
 
 
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -213,17 +224,33 @@ def print_report(report: Any, lang: str) -> None:
 @cli.command("query")
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of a named query.")
 @click.pass_obj
 @user_errors
-def query_command(settings: Settings, query: str, fmt: str) -> None:
-    """Run a SPARQL query (a string or a .rq file) against the built data."""
+def query_command(settings: Settings, query: str, fmt: str, params: tuple[str, ...]) -> None:
+    """Run a named query of queries/ (e.g. actor-commitments), a .rq file or a SPARQL string on the built data."""
     from planlod import store as stores
+    from planlod.queries import load_all
     from planlod.query import format_results, read_query
 
     release = require_release(settings)
-    text = read_query(query)
+    values = dict(_split_param(p) for p in params)
+    named = load_all().get(query)
+    if named is not None:
+        text, bindings = named.text, named.bindings(values)
+    elif values:
+        raise click.UsageError("--param only applies to the named queries of queries/")
+    else:
+        text, bindings = read_query(query), {}
     store = stores.open_read_only(release / stores.STORE_DIR)
-    click.echo(format_results(store, text, fmt), nl=False)
+    click.echo(format_results(store, text, fmt, bindings), nl=False)
+
+
+def _split_param(raw: str) -> tuple[str, str]:
+    name, sep, value = raw.partition("=")
+    if not sep:
+        raise click.BadParameter(f"{raw!r} is not NAME=VALUE", param_hint="--param")
+    return name, value
 
 
 @cli.command("serve")

@@ -42,9 +42,12 @@ class Parameter:
     type: str  # iri | integer | number | literal | boolean | date | string
     lang: str | None = None
     default: str | None = None
+    enum: tuple[str, ...] = ()
 
     def to_term(self, raw: str) -> Node:
         """Turn a request value into the RDF term bound to the variable."""
+        if self.enum and raw not in self.enum:
+            raise ParameterError(f"parameter {self.name!r} must be one of {', '.join(self.enum)}")
         try:
             if self.type == "iri":
                 if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", raw):
@@ -121,7 +124,19 @@ def _defaults(header: dict[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in raw.items()}
 
 
-def parameters_of(text: str, defaults: dict[str, str]) -> tuple[Parameter, ...]:
+def _enumerations(header: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    raw = header.get("enumerate") or {}
+    if isinstance(raw, list):  # grlc writes a list of one-key mappings
+        merged: dict[str, Any] = {}
+        for item in raw:
+            merged.update(item)
+        raw = merged
+    return {str(k): tuple(str(v) for v in values) for k, values in raw.items()}
+
+
+def parameters_of(
+    text: str, defaults: dict[str, str], enums: dict[str, tuple[str, ...]] | None = None
+) -> tuple[Parameter, ...]:
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     found: dict[str, Parameter] = {}
     for m in _PARAM.finditer(body):
@@ -134,7 +149,9 @@ def parameters_of(text: str, defaults: dict[str, str]) -> tuple[Parameter, ...]:
             kind = suffix
         elif suffix:
             lang = suffix
-        found[name] = Parameter(name, variable, underscores == "_", kind, lang, defaults.get(name))
+        found[name] = Parameter(
+            name, variable, underscores == "_", kind, lang, defaults.get(name), (enums or {}).get(name, ())
+        )
     return tuple(found.values())
 
 
@@ -164,7 +181,7 @@ def load(path: Path) -> NamedQuery:
     if isinstance(description, str):
         description = {"en": description}
     pagination = header.get("pagination")
-    parameters = parameters_of(text, _defaults(header))
+    parameters = parameters_of(text, _defaults(header), _enumerations(header))
     check_projection(path, text, parameters)
     return NamedQuery(
         name=path.stem,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, Variable
+from rdflib.term import Node
 
 RESULT_FORMATS = {
     "json": QueryResultsFormat.JSON,
@@ -27,21 +28,25 @@ class QueryError(ValueError):
     """A query that cannot run: bad syntax, or an evaluation error."""
 
 
-def run(store: Store, text: str) -> QuerySolutions | QueryBoolean | object:
+def run(store: Store, text: str, bindings: dict[str, Node] | None = None) -> QuerySolutions | QueryBoolean | object:
+    """Run ``text`` with ``bindings`` (variable → rdflib term) substituted as RDF terms."""
+    from planlod.querypool import decode_term, encode_term
+
+    substitutions = {Variable(name): decode_term(encode_term(term)) for name, term in (bindings or {}).items()}
     # The default graph is the union of all named graphs, as in Fuseki's unionDefaultGraph:
     # queries need not know how the data is split into graphs.
     try:
-        return store.query(text, use_default_graph_as_union=True)
+        return store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
 
 
-def format_results(store: Store, text: str, fmt: str) -> str:
+def format_results(store: Store, text: str, fmt: str, bindings: dict[str, Node] | None = None) -> str:
     """``table`` for people; ``json``/``csv``/``tsv``/``xml`` as the SPARQL results formats.
 
     CONSTRUCT and DESCRIBE answers are written as Turtle whatever ``fmt`` says.
     """
-    result = run(store, text)
+    result = run(store, text, bindings)
     if isinstance(result, QueryBoolean):
         return ("true" if bool(result) else "false") + "\n"
     buffer = io.BytesIO()

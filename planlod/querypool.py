@@ -37,6 +37,8 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()  # empty: the union of all graphs
     named_graphs: tuple[str, ...] = ()  # empty: every named graph
     max_bytes: int = 50_000_000
+    # variable → term, bound by substitution (never spliced into the text); see encode_term
+    bindings: tuple[tuple[str, tuple[str, str, str, str]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,28 @@ class _Bounded(io.RawIOBase):
         return len(data)
 
 
+def encode_term(term: object) -> tuple[str, str, str, str]:
+    """An rdflib term as plain data that crosses the process boundary: (kind, value, lang, datatype)."""
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ("iri", str(term), "", "")
+    if isinstance(term, Literal):
+        return ("literal", str(term), term.language or "", str(term.datatype or ""))
+    raise TypeError(f"cannot bind {term!r}")
+
+
+def decode_term(encoded: tuple[str, str, str, str]) -> object:
+    import pyoxigraph as ox
+
+    kind, value, lang, datatype = encoded
+    if kind == "iri":
+        return ox.NamedNode(value)
+    if lang:
+        return ox.Literal(value, language=lang)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+
+
 def execute(store: object, request: QueryRequest) -> QueryAnswer:
     """Run ``request`` on a pyoxigraph store and serialize the answer (also usable in-process)."""
     import pyoxigraph as ox
@@ -72,6 +96,8 @@ def execute(store: object, request: QueryRequest) -> QueryAnswer:
         options["use_default_graph_as_union"] = True
     if request.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    if request.bindings:
+        options["substitutions"] = {ox.Variable(name): decode_term(term) for name, term in request.bindings}
     result = store.query(request.text, **options)  # type: ignore[attr-defined]
     out = _Bounded(request.max_bytes)
     if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):

@@ -5,6 +5,7 @@
 - ``resources`` – ``/id/…`` (303) and ``/doc/…`` (documents by content negotiation), ``/def``
 - ``pages`` – home, search, glossary, sector plans, actor matrix
 - ``sparql`` – the SPARQL 1.1 Protocol endpoint and query page
+- ``api`` – ``queries/*.rq`` as ``/api/{name}`` operations, with OpenAPI
 - ``catalog`` – DCAT-AP catalogue, VoID, dumps, sitemap.xml, robots.txt
 """
 
@@ -22,7 +23,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from planlod.config import Settings
-from server import backend, catalog, i18n, pages, resources, sparql
+from server import api, backend, catalog, i18n, pages, resources, sparql
 from server.links import href
 
 SECURITY_HEADERS = {
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     # Everything here is public and read-only: any origin may read it (no credentials).
     CORS(app, origins="*", send_wildcard=True, supports_credentials=False, max_age=86400)
     install_templates(app)
-    for blueprint in (resources.bp, pages.bp, sparql.bp, catalog.bp):
+    for blueprint in (resources.bp, pages.bp, sparql.bp, api.bp, catalog.bp):
         app.register_blueprint(blueprint)
     app.after_request(finish_response)
     app.register_error_handler(HTTPException, http_error)
@@ -79,6 +80,7 @@ def install_templates(app: Flask) -> None:
     app.jinja_env.filters["pick"] = lambda labels, fallback="": i18n.pick(labels or {}, fallback)
     app.jinja_env.filters["href"] = href
     app.jinja_env.filters["jsonld_script"] = jsonld_script
+    app.jinja_env.filters["merge_args"] = lambda args, **changes: urlencode({**args, **changes})
     app.context_processor(template_context)
 
 

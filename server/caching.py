@@ -24,9 +24,10 @@ def cached_response(
     backend: Backend,
     key: tuple[str, ...],
     content_type: str,
-    render: Callable[[], bytes],
+    render: Callable[[], bytes | tuple[bytes, dict[str, str]]],
     vary: tuple[str, ...] = (),
 ) -> Response:
+    """``render`` gives the body, or the body and headers that belong to it (cached together)."""
     etag = etag_of(backend, *key)
     response = make_response()
     response.set_etag(etag)
@@ -36,10 +37,13 @@ def cached_response(
     if request.if_none_match.contains(etag):
         response.status_code = 304
         return response
-    body = backend.cache.get(etag)
-    if body is None:
-        body = render()
-        backend.cache[etag] = body
+    cached = backend.cache.get(etag)
+    if cached is None:
+        rendered = render()
+        cached = rendered if isinstance(rendered, tuple) else (rendered, {})
+        backend.cache[etag] = cached
+    body, headers = cached
+    response.headers.update(headers)
     response.set_data(body)
     response.content_type = content_type
     return response.make_conditional(request)

@@ -90,6 +90,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "breadcrumbs": ("パンくずリスト", "Breadcrumbs"),
     "main_nav": ("メインメニュー", "Main menu"),
     "quality": ("データ品質", "Data quality"),
+    "api": ("研究用API", "Research API"),
+    "api_intro": (
+        "queries/ のクエリ一つひとつが API の操作です。パラメータは RDF の項として安全に束縛されます。",
+        "Each query of queries/ is an API operation. Parameters are bound safely as RDF terms.",
+    ),
+    "parameters": ("パラメータ", "Parameters"),
+    "required": ("必須", "required"),
+    "try_it": ("試す", "Try it"),
+    "next_page": ("次のページ", "Next page"),
+    "previous_page": ("前のページ", "Previous page"),
 }
 
 

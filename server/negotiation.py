@@ -41,7 +41,6 @@ TEXT = Format("txt", "text/plain", "Text")
 # Order matters: it breaks ties between formats a client likes equally (`*/*`, `application/*`).
 RDF_FORMATS = (TURTLE, JSONLD, RDFXML, NTRIPLES, TRIG, NQUADS)
 RESOURCE_FORMATS = (HTML, *RDF_FORMATS)
-BY_KEY = {f.key: f for f in (*RESOURCE_FORMATS, TEXT)}
 
 
 def accept_of(request: Request) -> MIMEAccept:
@@ -70,8 +69,9 @@ def negotiate(accept: MIMEAccept, offered: tuple[Format, ...]) -> Format | None:
 
 
 def by_key(key: str | None, offered: tuple[Format, ...]) -> Format | None:
-    fmt = BY_KEY.get((key or "").lower())
-    return fmt if fmt in offered else None
+    """The offered format named by a suffix or ``?format=`` value."""
+    key = (key or "").lower()
+    return next((fmt for fmt in offered if fmt.key == key), None)
 
 
 def split_suffix(path: str, offered: tuple[Format, ...]) -> tuple[str, Format | None]:
