@@ -40,7 +40,7 @@ COUNTED_CLASSES = (
     "GlossaryTerm",
     "SdgSuggestion",
 )
-STAGES = ("parse", "graph", "serialize", "shacl")
+VOCABULARY_GRAPHS = frozenset((ONTOLOGY_IRI, SDG_GOALS_GRAPH))
 
 
 @lru_cache(maxsize=1)
@@ -86,16 +86,19 @@ def _graphs(plan: Plan, info: DatasetInfo, base: str, dataset: Dataset) -> None:
     describe_dataset(info, base, dataset)
 
 
-def nquads(dataset: Dataset, census: Census | None = None) -> bytes:
+def nquads(dataset: Dataset, census: Census | None = None, skip: frozenset[str] = frozenset()) -> bytes:
     """The dataset as N-Quads, sorted by graph, subject, predicate and object (counted into ``census``).
 
     Sorted, the same plan gives the same bytes on every run (rdflib's order follows
     Python's randomised string hashing), and each subject's statements sit together,
-    which keeps the TriG, Turtle and JSON-LD written from this file compact.
+    which keeps the TriG, Turtle and JSON-LD written from this file compact. Graphs
+    named in ``skip`` are left out.
     """
     quads = []
     for s, p, o, g in dataset.quads((None, None, None, None)):
         graph = g.identifier if isinstance(g, Graph) else g
+        if str(graph) in skip:
+            continue
         quads.append(ox.Quad(_ox(s), _ox(p), _ox(o), _ox(graph)))
         if census is not None:
             census.count(str(graph), p, o)
@@ -154,7 +157,7 @@ class PlanResult:
 
 
 def process(info: DatasetInfo, base: str) -> PlanResult:
-    """Parse, graph, serialize and validate one plan; raise its source error, if any."""
+    """Parse, graph, validate and serialize one plan; raise its source error, if any."""
     from planlod import validate  # pyshacl is slow to import and only needed here
 
     clock = Clock(time.process_time)
@@ -163,14 +166,15 @@ def process(info: DatasetInfo, base: str) -> PlanResult:
     with clock("graph"):
         dataset = new_dataset()
         _graphs(plan, info, base, dataset)
-    with clock("serialize"):
-        census = Census()
-        data = nquads(dataset, census)
     with clock("shacl"):
         # The shapes see this plan with the shared vocabulary, as they would in a one-plan build.
         add_vocabulary(dataset)
         report = validate.check(dataset)
         results = report.results.serialize(format="nt", encoding="utf-8") if len(report.results) else b""
+    # Graphs derived from the check (such as a quality graph) belong in `dataset` here, before it is written.
+    with clock("serialize"):
+        census = Census()
+        data = nquads(dataset, census, skip=VOCABULARY_GRAPHS)  # written once for all plans
     counts = {
         "chapters": len(plan.chapters),
         "policies": len(plan.policies),
