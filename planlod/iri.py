@@ -71,3 +71,15 @@ class Minter:
 
 PLAN_GRAPH = "plan"
 SDG_GRAPH = "sdg-suggestions"
+QUALITY_GRAPH = "quality"
+
+
+def plan_of_graph(name: str, graph: str) -> str | None:
+    """The IRI of the plan whose ``graph`` (e.g. :data:`PLAN_GRAPH`) is named ``name``; None if it is not one."""
+    suffix = f"/graph/{graph}"
+    return name.removesuffix(suffix) if name.endswith(suffix) else None
+
+
+def plan_part(plan: str, name: str) -> URIRef:
+    """A resource of the plan whose IRI is ``plan``, as :meth:`Minter.part` mints it."""
+    return URIRef(f"{plan}/{name}")

@@ -1,69 +1,77 @@
 """The quality gate: SHACL shapes from ``shapes/`` run with pyshacl over the built graphs.
 
-Each shapes file applies to one view of the dataset (see :data:`SHAPE_FILES`): the
-city's plan graphs with the shared vocabulary, or the derived SDG suggestions with the
-goals and the plan. The gate fails on any ``sh:Violation``; warnings and notes are
-reported and published, never silently dropped.
+SHACL cannot see which named graph a triple is in, so each shapes file runs over its own
+view of the dataset (see :data:`SHAPE_FILES`): the city's plan graphs with the shared
+vocabulary, or the derived SDG suggestions with the plan and the vocabulary. That is how
+"SDG links only in the suggestion graph" can be checked at all. A dataset may hold one
+plan or several; the shapes compare each resource with its own plan.
+
+The gate fails on any ``sh:Violation``; warnings and notes are reported and published,
+never silently dropped. With ``reasoner=True`` the OWL reasoner (:mod:`planlod.reason`)
+runs too.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pyshacl import validate as shacl_validate
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from planlod.config import SHAPES_DIR
+from planlod.findings import SEVERITY_ORDER, Finding, Report
 from planlod.iri import PLAN_GRAPH, SDG_GRAPH
 from planlod.vocab import ONTOLOGY_IRI, PREFIXES, RDF, SDG_GOALS_GRAPH, SH
+
+__all__ = ["REPORT_FILE", "SEVERITY_ORDER", "SHAPE_FILES", "Finding", "Report", "check", "write_report"]
 
 # shapes file → the graphs (by role) its data graph is made of
 SHAPE_FILES: dict[str, tuple[str, ...]] = {
     "plan-shapes.ttl": ("plan", "vocabulary"),
     "sdg-suggestion-shapes.ttl": ("suggestions", "plan", "vocabulary"),
 }
-SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 REPORT_FILE = "validation-report.ttl"
 
 
-@dataclass(frozen=True)
-class Finding:
-    severity: str  # Violation | Warning | Info
-    focus: str
-    path: str | None
-    value: str | None
-    messages: dict[str, str]  # lang → text
-    shape: str
-    component: str
-
-    def message(self, lang: str = "en") -> str:
-        return self.messages.get(lang) or self.messages.get("en") or next(iter(self.messages.values()), "")
+class ShapesError(RuntimeError):
+    """A shapes file pyshacl cannot use: a bug of this project, not of the data."""
 
 
-@dataclass
-class Report:
-    findings: list[Finding] = field(default_factory=list)
-    results: Graph = field(default_factory=Graph)
+def check(dataset: Dataset, shapes_dir: Path = SHAPES_DIR, reasoner: bool = False) -> Report:
+    """Run every shapes file over its view of ``dataset``, and the OWL reasoner if asked."""
+    roles = graphs_by_role(dataset)
+    report = Report()
+    for prefix, ns in PREFIXES.items():
+        report.results.bind(prefix, ns)
+    for name, wanted in SHAPE_FILES.items():
+        shapes = load_shapes(shapes_dir / name)
+        results = _run(view(g for role in wanted for g in roles[role]), shapes, name)
+        _restore_languages(results, shapes)
+        report.results += results
+        report.findings.extend(_findings(results))
+    if reasoner:
+        from planlod import reason  # owlready2 is slow to import; most checks never reason
 
-    @property
-    def violations(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "Violation"]
+        report.findings.extend(reason.check(dataset))
+        report.reasoned = True
+    return report
 
-    @property
-    def conforms(self) -> bool:
-        return not self.violations
 
-    def summary(self, lang: str = "en", limit: int = 20) -> str:
-        lines = [f"[{f.severity}] {f.focus} {f.path or ''}: {f.message(lang)}" for f in self.sorted()[:limit]]
-        if len(self.findings) > limit:
-            lines.append(f"… and {len(self.findings) - limit} more")
-        return "\n".join(lines)
+def write_report(report: Report, directory: Path) -> Path:
+    """Write the standard SHACL report (Turtle) into ``directory``."""
+    path = directory / REPORT_FILE
+    report.shacl_report().serialize(path, format="turtle", encoding="utf-8")
+    return path
 
-    def sorted(self) -> list[Finding]:
-        return sorted(self.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.focus, f.path or ""))
+
+# -- views of the dataset ------------------------------------------------------------------
 
 
 def graphs_by_role(dataset: Dataset) -> dict[str, list[Graph]]:
@@ -79,51 +87,85 @@ def graphs_by_role(dataset: Dataset) -> dict[str, list[Graph]]:
     return roles
 
 
-def merged(graphs: Iterable[Graph]) -> Graph:
-    out = Graph()
+def view(graphs: Iterable[Graph]) -> Graph:
+    """The union of ``graphs`` as one data graph for pyshacl."""
+    out = _DataGraph()
     for prefix, ns in PREFIXES.items():
         out.bind(prefix, ns)
     for graph in graphs:
-        for triple in graph:
-            out.add(triple)
+        out += graph
     return out
 
 
-def load_shapes(name: str, shapes_dir: Path = SHAPES_DIR) -> Graph | None:
-    path = shapes_dir / name
-    if not path.exists():
-        return None
-    graph = Graph()
-    graph.parse(path, format="turtle")
-    return graph
+class _DataGraph(Graph):
+    """A data graph that parses each SPARQL query once.
+
+    pyshacl hands a SPARQL constraint to rdflib as text for every focus node, and rdflib
+    parses it every time: parsing was nearly all of the time a check took.
+    """
+
+    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(query_object, str) and not kwargs.get("initNs"):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
 
 
-def check(dataset: Dataset, shapes_dir: Path = SHAPES_DIR) -> Report:
-    """Run every shapes file over its view of ``dataset``."""
-    roles = graphs_by_role(dataset)
-    report = Report()
-    for prefix, ns in PREFIXES.items():
-        report.results.bind(prefix, ns)
-    for name, wanted in SHAPE_FILES.items():
-        shapes = load_shapes(name, shapes_dir)
-        if shapes is None:
+@lru_cache(maxsize=1024)
+def _prepared(text: str) -> Query:
+    return prepareQuery(text)
+
+
+# -- running pyshacl -----------------------------------------------------------------------
+
+
+def load_shapes(path: Path) -> Graph:
+    return _parsed_shapes(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _parsed_shapes(path: Path, _mtime: int) -> Graph:
+    # Cached: a build checks every plan against the same shapes. The mtime is in the key so
+    # that an edited file is read again.
+    return Graph().parse(path, format="turtle")
+
+
+def _run(data: Graph, shapes: Graph, name: str) -> Graph:
+    conforms, results, text = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        advanced=True,  # SHACL-SPARQL constraints and targets
+        inference="none",  # the ontology is in the data graph, for sh:class to see subclasses
+        allow_warnings=True,
+        inplace=True,  # the view is ours to use; not copying it halves the time
+    )
+    if not isinstance(results, Graph):  # pyshacl returns a ValidationFailure instead of raising
+        raise ShapesError(f"shapes/{name}: {text}")
+    # Keep only the results: write_report makes one sh:ValidationReport over all files.
+    for node in list(results.subjects(RDF.type, SH.ValidationReport)):
+        results.remove((node, None, None))
+    return results
+
+
+def _restore_languages(results: Graph, shapes: Graph) -> None:
+    """Give back the language tag pyshacl drops from a message it fills in ({?value} …).
+
+    The tag is the one of the shape's message the filled-in text was made from.
+    """
+    for result, message in list(results.subject_objects(SH.resultMessage)):
+        if not isinstance(message, Literal) or message.language:
             continue
-        data = merged(g for role in wanted for g in roles[role])
-        _, results, _ = shacl_validate(
-            data,
-            shacl_graph=shapes,
-            advanced=True,  # SHACL-SPARQL constraints and targets
-            inference="none",
-            allow_warnings=True,
-        )
-        for triple in results:
-            report.results.add(triple)
-        report.findings.extend(_findings(results))
-    return report
+        shape = results.value(result, SH.sourceShape)
+        for template in shapes.objects(shape, SH.message):
+            if isinstance(template, Literal) and template.language and fills(template, str(message)):
+                results.remove((result, SH.resultMessage, message))
+                results.add((result, SH.resultMessage, Literal(str(message), lang=template.language)))
+                break
 
 
-def _text(graph: Graph, node: Node | None) -> str | None:
-    return None if node is None else str(node)
+def fills(template: str, text: str) -> bool:
+    """Whether ``text`` is ``template`` with its {?variables} filled in."""
+    parts = re.split(r"\{[?$]\w+\}", str(template))
+    return re.fullmatch(".*?".join(re.escape(part) for part in parts), text, re.S) is not None
 
 
 def _findings(results: Graph) -> list[Finding]:
@@ -136,23 +178,37 @@ def _findings(results: Graph) -> list[Finding]:
             messages.setdefault(lang, str(message))
         found.append(
             Finding(
-                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                severity=_local(severity) if severity else "Violation",
                 focus=str(results.value(result, SH.focusNode)),
-                path=_text(results, results.value(result, SH.resultPath)),
-                value=_text(results, results.value(result, SH.value)),
+                path=_path(results, results.value(result, SH.resultPath)),
+                value=_text(results.value(result, SH.value)),
                 messages=messages,
                 shape=str(results.value(result, SH.sourceShape)),
-                component=str(results.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
+                component=_local(results.value(result, SH.sourceConstraintComponent)),
             )
         )
     return found
 
 
-def write_report(report: Report, directory: Path) -> Path:
-    path = directory / REPORT_FILE
-    report.results.serialize(path, format="turtle", encoding="utf-8")
-    return path
+def _path(results: Graph, path: Node | None) -> str | None:
+    if isinstance(path, BNode) and (inverse := results.value(path, SH.inversePath)) is not None:
+        return f"^{inverse}"
+    return _text(path)
 
 
-def focus_iri(finding: Finding) -> URIRef:
-    return URIRef(finding.focus)
+def _text(node: Node | None) -> str | None:
+    return None if node is None else str(node)
+
+
+def _local(node: Node | None) -> str:
+    return str(node).rsplit("#", 1)[-1]
+
+
+def shape_iris(shapes_dir: Path = SHAPES_DIR) -> set[URIRef]:
+    """Every named shape of every shapes file: what the mutation tests must each make fire."""
+    iris = set()
+    for name in SHAPE_FILES:
+        shapes = load_shapes(shapes_dir / name)
+        for kind in (SH.NodeShape, SH.PropertyShape):
+            iris |= {s for s in shapes.subjects(RDF.type, kind) if isinstance(s, URIRef)}
+    return iris
