@@ -15,6 +15,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 
 from planlod.dataset import DatasetInfo
 from planlod.graph import en, ja, minter_for
+from planlod.source import read_lines
 from planlod.vocab import DCAT, DCTERMS, FOAF, PREFIXES, RDF, RDFS, VOID, XSD
 
 META_GRAPH = "meta"
@@ -68,6 +69,10 @@ def describe_dataset(info: DatasetInfo, base: str, dataset: Dataset) -> Graph:
     if pub.publisher_homepage:
         graph.add((publisher, FOAF.homepage, URIRef(pub.publisher_homepage)))
     graph.add((node, DCTERMS.creator, mint.municipality))
+    # The original text, so every server (embedded or in front of a shared store) can show the
+    # lines that provenance links point at.
+    lines = read_lines(info.source.file, info.source.encoding)
+    graph.add((mint.source, RDF.value, Literal("\n".join(line.text for line in lines))))
     contact = URIRef(f"{mint.dataset}#contact")
     graph.add((node, DCAT.contactPoint, contact))
     graph.add((contact, RDF.type, URIRef(VCARD + "Organization")))

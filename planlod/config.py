@@ -36,6 +36,10 @@ class Settings:
     build_dir: Path = ROOT / "build"
     # "embedded" (pyoxigraph in the build) or "sparql+http://host:port/…" for an external store.
     store: str = "embedded"
+    # The Graph Store Protocol endpoint of an external store, when it is not Oxigraph's /store.
+    store_gsp: str = ""
+    # Seconds between two looks at an external store's release graph.
+    release_check: float = 10.0
     # SPARQL endpoint limits.
     query_timeout: float = 10.0
     max_query_bytes: int = 20_000

@@ -165,9 +165,15 @@ class QueryPool:
         )
         process.start()
         child.close()
-        if not parent.poll(60) or parent.recv()[0] != "ready":
+        try:
+            ready = parent.poll(60) and parent.recv()[0] == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             process.kill()
-            raise QueryFailed("error", "a query worker failed to start")
+            process.join(timeout=5)
+            parent.close()
+            raise QueryFailed("crashed", "a query worker failed to start")
         worker = _Worker(process, parent)
         with self._lock:
             self._all.add(worker)
@@ -180,7 +186,18 @@ class QueryPool:
         if self._closed:
             return
         # Start the successor in the background: the answer to the caller need not wait for it.
-        threading.Thread(target=lambda: self._idle.put(self._spawn()), daemon=True).start()
+        threading.Thread(target=self._respawn, daemon=True, name="planlod-respawn").start()
+
+    def _respawn(self) -> None:
+        try:
+            worker = self._spawn()
+        except QueryFailed:
+            # The pool is one worker short; the next timeout or failure starts another attempt.
+            return
+        if self._closed:
+            worker.kill()
+        else:
+            self._idle.put(worker)
 
     def run(self, request: QueryRequest) -> QueryAnswer:
         """Answer ``request`` within ``timeout`` seconds or raise :class:`QueryFailed`."""

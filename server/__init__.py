@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         app.register_blueprint(blueprint)
     app.after_request(finish_response)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(backend.StoreUnavailable, store_unavailable)
     return app
 
 
@@ -110,6 +111,13 @@ def finish_response(response: Response) -> Response:
     if asked in i18n.LANGS:
         # Remember the switch, so the links of the next page keep the language.
         response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def store_unavailable(error: Exception) -> Response:
+    """The external store is away: say so, and when to try again, instead of hanging or failing."""
+    response = Response(f"503 Service Unavailable: {error}\n", 503, content_type="text/plain; charset=utf-8")
+    response.headers["Retry-After"] = "10"
     return response
 
 

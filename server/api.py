@@ -25,7 +25,7 @@ from server.backend import get_backend
 from server.caching import cached_response
 from server.i18n import lang
 from server.negotiation import HTML, Format, accept_of, by_key, negotiate
-from server.sparql import STATUS, get_pool
+from server.sparql import STATUS
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -111,7 +111,7 @@ def answer(query: NamedQuery, bindings: dict, limit: int, offset: int, fmt: Form
 
 def render_answer(query: NamedQuery, bindings: dict, limit: int, offset: int, fmt: Format) -> tuple[bytes, bool]:
     settings = get_backend().settings
-    result = get_pool().run(
+    result = get_backend().run_query(
         QueryRequest(
             text=paginated_text(query, limit, offset),
             result_format="json",

@@ -1,57 +1,45 @@
-"""The data behind the server: the published release, opened once per app.
+"""The data behind the server, opened once per app (shaped like ``flaskr/db.py``).
 
-Shaped like ``flaskr/db.py``: :func:`init_app` opens the store of ``build/current``
-read-only and keeps it in ``app.extensions["planlod"]``; views call :func:`get_backend`.
-Page queries (our own, bounded) run in-process; user SPARQL goes through
-:mod:`server.querypool`, where a runaway query can be killed.
+:func:`init_app` picks the backend from ``settings.store`` and keeps it in
+``app.extensions["planlod"]``; views call :func:`get_backend`. A backend offers a few
+primitives (quad patterns, SELECT with bound terms, user SPARQL under a time limit,
+dumps, the release it serves); everything a page needs is built on those here, so the
+embedded store and an external SPARQL store behave the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from cachetools import LRUCache
 from flask import Flask, current_app
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from planlod import store as stores
-from planlod.build import STATS_FILE, current_release
 from planlod.config import Settings
+from planlod.querypool import QueryAnswer, QueryRequest
+from planlod.vocab import RDF, RDFS, SKOS
 
 Quad = tuple[Node, Node, Node, Node | None]
+LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel)
 
 
-def to_rdflib(term: object) -> Node | None:
-    """A pyoxigraph term as the rdflib term with the same meaning."""
-    if term is None or isinstance(term, ox.DefaultGraph):
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported term {term!r}")
+class StoreUnavailable(RuntimeError):
+    """The store cannot be reached right now; pages answer 503 with Retry-After."""
 
 
-def to_oxigraph(term: Node) -> object:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot bind {term!r}")
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """Which build is served: its id (ETags derive from it), when it was built, how big it is."""
+
+    id: str
+    built_at: dt.datetime
+    quads: int
+    plans: tuple[str, ...]  # "272116/5th", …
 
 
 @dataclass
@@ -72,116 +60,139 @@ class Description:
         yield from self.incoming
 
 
-class Backend:
-    """A published release served from its embedded pyoxigraph store."""
+def valid_iri(iri: str) -> bool:
+    """Whether ``iri`` can name anything at all (hostile paths, spaces and brackets cannot)."""
+    return bool(iri) and not any(c in iri for c in ' <>"{}|\\^`\n\r\t')
 
-    def __init__(self, release: Path, settings: Settings) -> None:
-        self.release = release
+
+class Backend(ABC):
+    """A published release, seen through a handful of primitives."""
+
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.store = stores.open_read_only(release / stores.STORE_DIR)
-        self.stats = json.loads((release / STATS_FILE).read_text(encoding="utf-8"))
-        self.release_id = release.name
-        built = self.stats.get("built_at")
-        self.last_modified = dt.datetime.fromisoformat(built) if built else dt.datetime.now(dt.UTC)
-        self.named_graphs = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
-        # Rendered representations, keyed by ETag: warm pages cost a dictionary look-up.
+        # Rendered documents keyed by ETag: a warm page is a dictionary look-up.
         self.cache: LRUCache = LRUCache(maxsize=settings.page_cache_size)
-        plans = self.stats.get("plans", [])
-        self.sources = {f"{settings.base_iri}id/{plan['key']}/source": self._source_path(plan) for plan in plans}
+        self.release = self.read_release()
+        self.named_graphs = self.read_named_graphs()
 
-    def _source_path(self, plan: dict) -> Path | None:
-        copied = self.release / "sources" / plan["key"] / "source.txt"
-        if copied.exists():
-            return copied
-        original = Path(plan.get("source", ""))
-        return original if original.is_file() else None
+    # -- primitives ------------------------------------------------------------------
 
-    def source_file(self, iri: str) -> Path | None:
-        """The original text of a plan's source, for ``…/source`` IRIs."""
-        return self.sources.get(iri)
+    @abstractmethod
+    def read_release(self) -> ReleaseInfo: ...
+
+    @abstractmethod
+    def read_named_graphs(self) -> set[str]: ...
+
+    @abstractmethod
+    def quads(
+        self, s: Node | None = None, p: Node | None = None, o: Node | None = None, g: Node | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Quad]:  # fmt: skip
+        """Quads matching a pattern (None is a wildcard), across every named graph."""
+
+    @abstractmethod
+    def select(self, query: str, **bindings: Node) -> list[dict[str, Node]]:
+        """One of our own SELECT queries, with ``bindings`` bound as RDF terms."""
+
+    @abstractmethod
+    def run_query(self, request: QueryRequest) -> QueryAnswer:
+        """A user's SPARQL under the time limit; raises :class:`planlod.querypool.QueryFailed`."""
+
+    @abstractmethod
+    def dump(self, name: str) -> Path | None:
+        """A dump file of the release (``dataset.ttl``, …), or None."""
+
+    def refresh(self) -> None:  # noqa: B027 — a hook: only a shared store can change under us
+        """Notice a newer release."""
+
+    def close(self) -> None:  # noqa: B027 — a hook: only some backends hold processes or files
+        """Release processes and connections."""
 
     @property
-    def store_path(self) -> Path:
-        return self.release / stores.STORE_DIR
+    def release_id(self) -> str:
+        return self.release.id
 
-    def dump(self, name: str) -> Path:
-        return self.release / name
+    @property
+    def last_modified(self) -> dt.datetime:
+        return self.release.built_at
 
-    def select(self, query: str, **bindings: Node) -> list[dict[str, Node]]:
-        """Run one of our own SELECT queries; ``bindings`` are bound as RDF terms, never spliced into text."""
-        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
-        solutions = self.store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
-        names = [v.value for v in solutions.variables]
-        return [{n: to_rdflib(row[n]) for n in names if row[n] is not None} for row in solutions]
-
-    def _quads(self, s: object = None, p: object = None, o: object = None) -> Iterator[Quad]:
-        for q in self.store.quads_for_pattern(s, p, o, None):
-            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name))
+    # -- built on the primitives -----------------------------------------------------
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
-        pattern = self.store.quads_for_pattern(to_oxigraph(subject), to_oxigraph(predicate), None, None)
-        return list(dict.fromkeys(to_rdflib(q.object) for q in pattern))
+        return list(dict.fromkeys(o for _, _, o, _ in self.quads(subject, predicate)))
 
     def value(self, subject: Node, predicate: Node) -> Node | None:
         found = self.objects(subject, predicate)
         return found[0] if found else None
 
     def subjects(self, predicate: Node, obj: Node) -> list[Node]:
-        pattern = self.store.quads_for_pattern(None, to_oxigraph(predicate), to_oxigraph(obj), None)
-        return list(dict.fromkeys(to_rdflib(q.subject) for q in pattern))
+        return list(dict.fromkeys(s for s, _, _, _ in self.quads(None, predicate, obj)))
 
     def exists(self, iri: str) -> bool:
-        try:
-            node = ox.NamedNode(iri)
-        except ValueError:  # not an IRI at all (a hostile path, say): nothing is known about it
+        if not valid_iri(iri):
             return False
+        node = URIRef(iri)
         return (
-            next(iter(self.store.quads_for_pattern(node, None, None, None)), None) is not None
-            or next(iter(self.store.quads_for_pattern(None, None, node, None)), None) is not None
-            or iri in self.named_graphs
+            iri in self.named_graphs
+            or next(self.quads(node, limit=1), None) is not None
+            or next(self.quads(o=node, limit=1), None) is not None
         )
 
     def graph_quads(self, graph: str) -> Iterator[Quad]:
-        for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name))
+        return self.quads(g=URIRef(graph))
 
     def describe(self, iri: str) -> Description:
         """Outgoing triples (and those of its ``#`` sub-resources) and a bounded set of incoming ones."""
-        node = ox.NamedNode(iri)
-        description = Description(URIRef(iri))
-        description.outgoing = list(self._quads(s=node))
+        node = URIRef(iri)
+        description = Description(node)
+        description.outgoing = list(self.quads(node))
         for _, _, obj, _ in list(description.outgoing):
             if isinstance(obj, URIRef) and str(obj).startswith(f"{iri}#"):
-                description.outgoing.extend(self._quads(s=ox.NamedNode(str(obj))))
+                description.outgoing.extend(self.quads(obj))
         limit = self.settings.max_inverse
-        for count, quad in enumerate(self._quads(o=node)):
-            if count >= limit:
-                description.incoming_truncated = True
-                break
-            description.incoming.append(quad)
+        description.incoming = list(self.quads(o=node, limit=limit + 1))
+        if len(description.incoming) > limit:
+            description.incoming = description.incoming[:limit]
+            description.incoming_truncated = True
         return description
 
     def labels(self, iris: Iterable[Node]) -> dict[Node, dict[str, str]]:
-        """Display labels (by language) for the given IRIs, from rdfs:label, skos:prefLabel or dcterms:title."""
-        wanted = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel")
+        """Display labels by language, from rdfs:label or skos:prefLabel."""
         found: dict[Node, dict[str, str]] = {}
         for iri in {i for i in iris if isinstance(i, URIRef)}:
             labels: dict[str, str] = {}
-            for prop in wanted:
-                for quad in self.store.quads_for_pattern(ox.NamedNode(str(iri)), ox.NamedNode(prop), None, None):
-                    lang = getattr(quad.object, "language", None) or ""
-                    labels.setdefault(lang, quad.object.value)
+            for prop in LABEL_PROPERTIES:
+                for _, _, label, _ in self.quads(iri, prop):
+                    if isinstance(label, Literal):
+                        labels.setdefault(label.language or "", str(label))
             if labels:
                 found[iri] = labels
         return found
 
+    def source_text(self, iri: str) -> str | None:
+        """The original text of a plan's source (kept in its metadata graph as rdf:value)."""
+        if not valid_iri(iri) or not iri.endswith("/source"):
+            return None
+        text = self.value(URIRef(iri), RDF.value)
+        return str(text) if isinstance(text, Literal) else None
+
+
+def create_backend(settings: Settings) -> Backend:
+    if settings.store == "embedded":
+        from server.embedded import EmbeddedBackend
+
+        return EmbeddedBackend(settings)
+    if settings.store.startswith(("sparql+http://", "sparql+https://")):
+        from server.external import SparqlBackend
+
+        return SparqlBackend(settings)
+    raise ValueError(f"unknown store {settings.store!r}: use 'embedded' or 'sparql+http://host:port/query'")
+
 
 def init_app(app: Flask) -> None:
-    settings: Settings = app.config["PLANLOD"]
-    release = current_release(settings.build_dir)
-    if release is None:
-        raise FileNotFoundError(f"no build in {settings.build_dir}: run `planlod build` first")
-    app.extensions["planlod"] = Backend(release, settings)
+    backend = create_backend(app.config["PLANLOD"])
+    app.extensions["planlod"] = backend
+    app.before_request(lambda: backend.refresh())
 
 
 def get_backend() -> Backend:

@@ -30,7 +30,8 @@ def meta_graph(backend: Backend) -> Graph:
 
 
 def dump_sizes(backend: Backend) -> dict[str, int]:
-    return {d.name: backend.dump(d.name).stat().st_size for d in DISTRIBUTIONS if backend.dump(d.name).exists()}
+    paths = {d.name: backend.dump(d.name) for d in DISTRIBUTIONS}
+    return {name: path.stat().st_size for name, path in paths.items() if path is not None}
 
 
 def rdf_response(graph_of: Callable[[Backend], Graph], key: str, default_html: bool = False) -> Response:
@@ -60,7 +61,7 @@ def this_catalog(backend: Backend) -> Graph:
         request.url_root,
         dump_sizes(backend),
         backend.last_modified.isoformat(),
-        backend.stats.get("quads", 0),
+        backend.release.quads,
     )
 
 
@@ -104,7 +105,7 @@ def void() -> Response:
             meta_graph(backend),
             request.url_root,
             backend.settings.base_iri,
-            backend.stats.get("quads", 0),
+            backend.release.quads,
             [ONTOLOGY_IRI + "#", "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#",
              "http://purl.org/dc/terms/", "http://www.w3.org/ns/dcat#"],
         ),
@@ -117,11 +118,12 @@ def dump(name: str) -> Response:
     """The release's dumps, with ETags from the release (and 304 on revalidation)."""
     backend = get_backend()
     known = {d.name: d.media_type for d in DISTRIBUTIONS} | {"dataset.nt": "application/n-triples"}
-    if name not in known or not backend.dump(name).exists():
+    path = backend.dump(name) if name in known else None
+    if path is None:
         return Response(f"404 Not Found: no dump {name!r}; see /catalog\n", 404, content_type="text/plain")
     media_type = "application/gzip" if name.endswith(".gz") else known[name]
     response = send_file(
-        backend.dump(name),
+        path,
         mimetype=media_type,
         etag=f"{backend.release_id}-{name}",
         last_modified=backend.last_modified,
@@ -129,6 +131,9 @@ def dump(name: str) -> Response:
         max_age=0,
         download_name=name,
     )
+    # Flask-Compress swaps the body of a streamed response for a gzip generator and never closes
+    # the file behind it: close it when the response is done, or each compressed download leaks it.
+    response.call_on_close(getattr(response.response, "close", lambda: None))
     return response
 
 

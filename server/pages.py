@@ -69,7 +69,7 @@ def home() -> Response:
             {"href": href(str(row["initiative"])), "notation": str(row["initiativeNotation"]),
              "title": str(row["initiativeTitle"])}
         )  # fmt: skip
-    return cached_page(backend, "home.html", plans=plans, stats=backend.stats)
+    return cached_page(backend, "home.html", plans=plans)
 
 
 def snippet(text: str, needle: str) -> Markup:

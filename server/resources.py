@@ -38,7 +38,7 @@ GRAPH_PREVIEW = 300  # subjects listed on the page of a named graph
 
 def offered(backend: Backend, iri: str) -> tuple[Format, ...]:
     """Formats of a resource; a plan's source also has its original text."""
-    if backend.source_file(iri) is not None:
+    if backend.source_text(iri) is not None:
         return (HTML, TEXT, *RDF_FORMATS)  # text/plain means the original text here, not N-Triples
     return RESOURCE_FORMATS
 
@@ -128,16 +128,14 @@ def represent(backend: Backend, iri: str, resource_path: str, fmt: Format, forma
 
 def render(backend: Backend, iri: str, resource_path: str, fmt: Format, formats: tuple[Format, ...]) -> bytes:
     if fmt is TEXT:
-        source = backend.source_file(iri)
-        assert source is not None
-        return source.read_bytes()
+        return (backend.source_text(iri) or "").encode("utf-8")
     description = describe(backend, iri)
     if fmt is not HTML:
         return serialize(list(description.quads()), fmt)
     page = PageBuilder(backend, description).build()
     graph = graph_preview(backend, iri)
-    source = backend.source_file(iri)
-    source_lines = source.read_text(encoding="utf-8").split("\n") if source else None
+    source = backend.source_text(iri)
+    source_lines = source.split("\n") if source is not None else None
     html = render_template(
         "resource.html",
         page=page,

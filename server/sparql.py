@@ -16,10 +16,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from planlod.queries import load_all
-from planlod.querypool import QueryFailed, QueryPool, QueryRequest
+from planlod.querypool import QueryFailed, QueryRequest
 from server.backend import get_backend
 from server.negotiation import HTML, RDF_FORMATS, Format, accept_of, by_key, negotiate
-from server.sparql_guard import Refused, check
+from server.sparql_guard import Refused, check, query_form
 
 bp = Blueprint("sparql", __name__)
 
@@ -37,17 +37,6 @@ POOL_NAMES = {
     "ttl": "turtle", "nt": "n_triples", "jsonld": "json_ld", "rdf": "rdf_xml", "trig": "trig", "nq": "n_quads"
 }  # fmt: skip
 STATUS = {"syntax": 400, "error": 400, "too-large": 400, "timeout": 503, "busy": 503, "crashed": 503}
-
-
-def get_pool() -> QueryPool:
-    """One pool of query workers per server process, started on first use."""
-    pool = current_app.extensions.get("planlod_pool")
-    if pool is None:
-        backend = get_backend()
-        settings = backend.settings
-        pool = QueryPool(backend.store_path, size=settings.query_workers, timeout=settings.query_timeout)
-        current_app.extensions["planlod_pool"] = pool
-    return pool
 
 
 def error(status: int, message: str) -> Response:
@@ -76,10 +65,6 @@ def read_request() -> tuple[str | None, list[str], list[str]]:
     return query, request.values.getlist("default-graph-uri"), request.values.getlist("named-graph-uri")
 
 
-def query_form(words: list[str]) -> str:
-    return next((w for w in words if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), "SELECT")
-
-
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     """SPARQL 1.1 Protocol."""
@@ -105,7 +90,7 @@ def endpoint() -> Response:
         return error(406, f"no acceptable format; this query can be answered as {names}")
     wanted = (JSON_RESULTS if fmt is HTML else fmt) if not graph_query else (RDF_FORMATS[0] if fmt is HTML else fmt)
     try:
-        answer = get_pool().run(
+        answer = backend.run_query(
             QueryRequest(
                 text=query,
                 result_format=wanted.key if not graph_query else "json",

@@ -56,6 +56,11 @@ class Inspection:
         return "SERVICE" in self.words
 
 
+def query_form(words: list[str]) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query form keyword of a query."""
+    return next((w for w in words if w in QUERY_FORMS), "SELECT")
+
+
 def inspect(text: str) -> Inspection:
     """The keywords and ``FROM`` graphs of a query, ignoring comments, strings and IRIs."""
     found = Inspection()

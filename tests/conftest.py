@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -75,16 +76,67 @@ def data_copy(tmp_path: Path) -> Callable[..., Path]:
 # -- the server -----------------------------------------------------------------------
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
-def app(settings: Settings, release: Path):
-    """The app on the real release, as `planlod serve` runs it (short query limit for the tests)."""
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real Oxigraph server process (the `oxigraph` command from pip) on a free local port."""
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        require_tool("the `oxigraph` command is not installed: pip install -e '.[test]'")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    log = open(location.parent / f"oxigraph-{port}.log", "wb")  # noqa: SIM115 — closed at teardown
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(location / "db"), "--bind", f"127.0.0.1:{port}",
+         "--union-default-graph", "--timeout-s", "30"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
+                break
+        except (urllib.error.URLError, OSError):
+            if process.poll() is not None:
+                pytest.fail(f"oxigraph exited with {process.returncode}")
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="session", params=["embedded", "external"])
+def app(request, settings: Settings, release: Path):
+    """The app on the real release, as `planlod serve` runs it, once per store backend.
+
+    `external` publishes the release to a real Oxigraph server and serves from it, as
+    stateless replicas in front of a shared store do. Query limit: 3 s for the tests.
+    """
+    from planlod.publish import StoreEndpoints, publish
     from server import create_app
 
-    application = create_app(settings.with_(query_timeout=3.0))
+    test_settings = settings.with_(query_timeout=3.0)
+    if request.param == "external":
+        url = request.getfixturevalue("oxigraph_server")
+        store = f"sparql+{url}/query"
+        publish(release, StoreEndpoints.from_setting(store), test_settings.base_iri)
+        test_settings = test_settings.with_(store=store)
+    application = create_app(test_settings)
     yield application
-    pool = application.extensions.get("planlod_pool")
-    if pool is not None:
-        pool.close()
+    application.extensions["planlod"].close()
 
 
 @pytest.fixture
@@ -104,3 +156,41 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+# -- tools that .ci/run installs ------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # the tests run as root
+    "--disable-gpu",
+    "--disable-background-networking",  # the network is closed except localhost: no update or sync pings
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def require_tool(reason: str) -> None:
+    """Skip a test whose tool is missing here, but fail it in CI (``PLANLOD_REQUIRE_ALL=1``).
+
+    .ci/run installs every tool the tests need, so in CI a missing one is a failure.
+    """
+    if os.environ.get("PLANLOD_REQUIRE_ALL") == "1":
+        pytest.fail(f"{reason} (PLANLOD_REQUIRE_ALL=1: .ci/run should have installed it)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (Playwright's own browser download cannot work here)."""
+    executable = os.environ.get("PLANLOD_CHROMIUM") or "/usr/bin/chromium"
+    if not Path(executable).is_file():
+        require_tool(f"no Chromium at {executable}: apt-get install chromium, or set PLANLOD_CHROMIUM")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_tool("the playwright package is not installed: pip install -e '.[test]'")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,0 +1,116 @@
+"""The embedded backend: the pyoxigraph store of ``build/current``, opened read-only.
+
+Quad patterns and our own queries run in-process; user SPARQL runs in a pool of worker
+processes (:mod:`planlod.querypool`) so a runaway query can be killed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from planlod import store as stores
+from planlod.build import STATS_FILE, current_release
+from planlod.config import Settings
+from planlod.querypool import QueryAnswer, QueryPool, QueryRequest
+from server.backend import Backend, Quad, ReleaseInfo
+
+
+def to_rdflib(term: object) -> Node | None:
+    """A pyoxigraph term as the rdflib term with the same meaning."""
+    if term is None or isinstance(term, ox.DefaultGraph):
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_oxigraph(term: Node | None) -> object:
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot bind {term!r}")
+
+
+class EmbeddedBackend(Backend):
+    def __init__(self, settings: Settings) -> None:
+        release = current_release(settings.build_dir)
+        if release is None:
+            raise FileNotFoundError(f"no build in {settings.build_dir}: run `planlod build` first")
+        self.directory = release
+        self.store = stores.open_read_only(release / stores.STORE_DIR)
+        self._pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
+        super().__init__(settings)
+
+    def read_release(self) -> ReleaseInfo:
+        stats = json.loads((self.directory / STATS_FILE).read_text(encoding="utf-8"))
+        built = stats.get("built_at")
+        return ReleaseInfo(
+            id=self.directory.name,
+            built_at=dt.datetime.fromisoformat(built) if built else dt.datetime.now(dt.UTC),
+            quads=int(stats.get("quads", 0)),
+            plans=tuple(plan["key"] for plan in stats.get("plans", [])),
+        )
+
+    def read_named_graphs(self) -> set[str]:
+        return {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def quads(
+        self, s: Node | None = None, p: Node | None = None, o: Node | None = None, g: Node | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Quad]:  # fmt: skip
+        pattern = self.store.quads_for_pattern(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g))
+        for count, q in enumerate(pattern):
+            if limit is not None and count >= limit:
+                return
+            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name))
+
+    def select(self, query: str, **bindings: Node) -> list[dict[str, Node]]:
+        # Substitution binds terms without touching the query text (pyoxigraph wants them projected).
+        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
+        solutions = self.store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
+        names = [v.value for v in solutions.variables]
+        return [{n: to_rdflib(row[n]) for n in names if row[n] is not None} for row in solutions]
+
+    def run_query(self, request: QueryRequest) -> QueryAnswer:
+        return self.pool().run(request)
+
+    def pool(self) -> QueryPool:
+        """Query workers start on the first user query, in the process that serves it."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = QueryPool(
+                    self.directory / stores.STORE_DIR,
+                    size=self.settings.query_workers,
+                    timeout=self.settings.query_timeout,
+                )
+            return self._pool
+
+    def dump(self, name: str) -> Path | None:
+        path = self.directory / name
+        return path if path.is_file() else None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()

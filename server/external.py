@@ -1,0 +1,267 @@
+"""The external backend: any SPARQL 1.1 store, reached with SPARQLWrapper.
+
+This is the scale-out path: stateless server replicas in front of one shared store
+(Oxigraph server, Fuseki, Virtuoso…), configured with ``PLANLOD_STORE=sparql+http://…``.
+The store must answer queries without GRAPH against the union of its named graphs
+(Oxigraph ``--union-default-graph``, Fuseki ``unionDefaultGraph``, Virtuoso's default).
+What release is served is read from the release graph that ``planlod publish`` writes
+last; replicas look again every ``release_check`` seconds and drop their page cache
+when it changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import re
+import tempfile
+import threading
+import time
+import urllib.error
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from planlod.config import Settings
+from planlod.publish import DCTERMS, VOID, StoreEndpoints, release_graph_iri
+from planlod.querypool import QueryAnswer, QueryFailed, QueryRequest, decode_term
+from server.backend import Backend, Quad, ReleaseInfo, StoreUnavailable
+from server.sparql_guard import inspect, query_form
+
+RESULT_FORMATS = {"json": JSON, "xml": XML, "csv": CSV, "tsv": TSV}
+DUMP_FORMATS = {
+    "dataset.nq": ox.RdfFormat.N_QUADS,
+    "dataset.trig": ox.RdfFormat.TRIG,
+    "dataset.nt": ox.RdfFormat.N_TRIPLES,
+    "dataset.ttl": ox.RdfFormat.TURTLE,
+    "dataset.jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def with_values(query: str, bindings: dict[str, Node]) -> str:
+    """Bind terms with an inline VALUES block at the top of the WHERE group.
+
+    The Protocol has no parameter binding; an inline VALUES block joins with the group,
+    so FILTERs see the values, and rdflib serializes each term with its escapes.
+    """
+    if not bindings:
+        return query
+    m = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
+    if m is None:
+        raise ValueError("a query with bindings needs a WHERE clause")
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(term.n3() for term in bindings.values())
+    return f"{query[: m.end()]}\n  VALUES ({names}) {{ ({terms}) }}\n{query[m.end() :]}"
+
+
+def from_json(cell: dict) -> Node:
+    kind = cell["type"]
+    if kind == "uri":
+        return URIRef(cell["value"])
+    if kind == "bnode":
+        return BNode(cell["value"])
+    datatype = cell.get("datatype")
+    return Literal(cell["value"], lang=cell.get("xml:lang"), datatype=URIRef(datatype) if datatype else None)
+
+
+class SparqlBackend(Backend):
+    def __init__(self, settings: Settings) -> None:
+        self.endpoints = StoreEndpoints.from_setting(settings.store, settings.store_gsp)
+        self.base = settings.base_iri
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+        self._dumps: dict[str, Path] = {}
+        self._dump_dir: tempfile.TemporaryDirectory | None = None
+        super().__init__(settings)
+        self._checked_at = time.monotonic()
+
+    # -- talking to the store ------------------------------------------------------------
+
+    def _wrapper(self, query: str, return_format: str, timeout: float) -> SPARQLWrapper:
+        wrapper = SPARQLWrapper(self.endpoints.query)
+        wrapper.setMethod(POST)
+        with warnings.catch_warnings():
+            # SPARQLWrapper guesses the query form by regex and warns when it cannot; the store decides.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            wrapper.setQuery(query)
+        wrapper.setReturnFormat(return_format)
+        wrapper.setTimeout(max(1, int(timeout)))
+        return wrapper
+
+    def _raw(self, wrapper: SPARQLWrapper) -> bytes:
+        """Run a prepared query; the store being away is StoreUnavailable, a bad query QueryFailed."""
+        try:
+            response = wrapper.query().response
+            try:
+                return response.read()
+            finally:
+                response.close()
+        except QueryBadFormed as exc:
+            raise QueryFailed("syntax", f"SPARQL syntax error (the store says: {_store_says(exc)})") from None
+        except SPARQLWrapperException as exc:
+            raise QueryFailed("error", f"the store could not answer: {_store_says(exc)}") from None
+        except TimeoutError:
+            raise QueryFailed("timeout", self._timeout_message()) from None
+        except urllib.error.HTTPError as exc:
+            if exc.code >= 500:
+                raise StoreUnavailable(f"the store answered {exc.code}") from None
+            raise QueryFailed("error", f"the store answered {exc.code} {exc.reason}") from None
+        except (urllib.error.URLError, ConnectionError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError):
+                raise QueryFailed("timeout", self._timeout_message()) from None
+            raise StoreUnavailable(f"the store at {self.endpoints.query} cannot be reached ({reason})") from None
+
+    def _timeout_message(self) -> str:
+        limit = f"{self.settings.query_timeout:g} s"
+        return f"the query ran longer than the limit of {limit}; the store ends it at its own time limit"
+
+    def _select_json(self, query: str, timeout: float | None = None) -> list[dict[str, Node]]:
+        body = self._raw(self._wrapper(query, JSON, timeout or self.settings.query_timeout))
+        data = json.loads(body)
+        return [{name: from_json(cell) for name, cell in row.items()} for row in data["results"]["bindings"]]
+
+    # -- primitives ------------------------------------------------------------------------
+
+    def read_release(self) -> ReleaseInfo:
+        graph = release_graph_iri(self.base)
+        rows = self._select_json(
+            f"SELECT ?id ?built ?quads ?plan WHERE {{ GRAPH <{graph}> {{ ?r <{DCTERMS}identifier> ?id ; "
+            f"<{DCTERMS}created> ?built ; <{VOID}triples> ?quads . OPTIONAL {{ ?r <{DCTERMS}subject> ?plan }} }} }}"
+        )
+        if not rows:
+            raise StoreUnavailable(f"the store holds no release graph <{graph}>: run `planlod publish`")
+        first = rows[0]
+        return ReleaseInfo(
+            id=str(first["id"]),
+            built_at=dt.datetime.fromisoformat(str(first["built"])),
+            quads=int(first["quads"]),
+            plans=tuple(sorted({str(r["plan"]) for r in rows if "plan" in r})),
+        )
+
+    def read_named_graphs(self) -> set[str]:
+        rows = self._select_json(
+            f"SELECT ?g WHERE {{ GRAPH <{release_graph_iri(self.base)}> {{ ?r <{DCTERMS}hasPart> ?g }} }}"
+        )
+        return {str(r["g"]) for r in rows}
+
+    def refresh(self) -> None:
+        if time.monotonic() - self._checked_at < self.settings.release_check:
+            return
+        with self._lock:
+            self._checked_at = time.monotonic()
+            try:
+                release = self.read_release()
+            except (StoreUnavailable, QueryFailed):
+                return  # keep serving what is cached; queries that need the store will say 503
+            if release.id != self.release.id:
+                self.release = release
+                self.named_graphs = self.read_named_graphs()
+                self.cache.clear()
+                self._dumps.clear()
+
+    def quads(
+        self, s: Node | None = None, p: Node | None = None, o: Node | None = None, g: Node | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Quad]:  # fmt: skip
+        terms = [t.n3() if t is not None else f"?{v}" for t, v in ((s, "s"), (p, "p"), (o, "o"))]
+        graph = g.n3() if g is not None else "?g"
+        projected = " ".join(f"?{v}" for t, v in ((s, "s"), (p, "p"), (o, "o"), (g, "g")) if t is None)
+        query = f"SELECT {projected or '*'} WHERE {{ GRAPH {graph} {{ {' '.join(terms)} }} }}"
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        if not projected:
+            query = f"ASK {{ GRAPH {graph} {{ {' '.join(terms)} }} }}"
+            found = json.loads(self._raw(self._wrapper(query, JSON, self.settings.query_timeout)))["boolean"]
+            if found:
+                yield (s, p, o, g)
+            return
+        for row in self._select_json(query):
+            yield (s or row["s"], p or row["p"], o or row["o"], g or row["g"])
+
+    def select(self, query: str, **bindings: Node) -> list[dict[str, Node]]:
+        return self._select_json(with_values(query, bindings))
+
+    def run_query(self, request: QueryRequest) -> QueryAnswer:
+        bindings = {name: _to_rdflib(decode_term(term)) for name, term in request.bindings}
+        text = with_values(request.text, bindings)
+        graph_query = query_form(inspect(text).words) in ("CONSTRUCT", "DESCRIBE")
+        wrapper = self._wrapper(text, TURTLE if graph_query else RESULT_FORMATS[request.result_format],
+                                self.settings.query_timeout)  # fmt: skip
+        for graph in request.default_graphs:
+            wrapper.addDefaultGraph(graph)
+        for graph in request.named_graphs:
+            wrapper.addNamedGraph(graph)
+        body = self._raw(wrapper)
+        if len(body) > request.max_bytes:
+            raise QueryFailed("too-large", f"the answer is larger than {request.max_bytes} bytes")
+        if not graph_query:
+            kind = "boolean" if b'"boolean"' in body[:200] or b"<boolean>" in body else "solutions"
+            return QueryAnswer(kind, request.result_format, body)
+        triples = ox.parse(body, format=ox.RdfFormat.TURTLE)
+        converted = ox.serialize(triples, format=getattr(ox.RdfFormat, request.graph_format.upper()))
+        return QueryAnswer("graph", request.graph_format, converted)
+
+    def dump(self, name: str) -> Path | None:
+        """Dumps are exported from the store once per release and kept in a temporary folder."""
+        if name not in DUMP_FORMATS and name != "dataset.nt.gz":
+            return None
+        with self._lock:
+            if not self._dumps:
+                self._export()
+        return self._dumps.get(name)
+
+    def _export(self) -> None:
+        import gzip
+        import shutil
+
+        if self._dump_dir is None:
+            self._dump_dir = tempfile.TemporaryDirectory(prefix="planlod-dumps-")
+        folder = Path(self._dump_dir.name)
+        copy = ox.Store()
+        # Named graphs are exported one by one, so the dumps keep them (the release lists them).
+        for graph in sorted(self.named_graphs):
+            body = self._raw(self._wrapper(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                                           TURTLE, 600))  # fmt: skip
+            copy.load(body, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+        for name, fmt in DUMP_FORMATS.items():
+            path = folder / f"{self.release.id}-{name}"
+            if fmt.supports_datasets:
+                copy.dump(str(path), format=fmt)
+            else:
+                with open(path, "wb") as out:
+                    for graph in sorted(self.named_graphs):
+                        copy.dump(out, format=fmt, from_graph=ox.NamedNode(graph))
+            self._dumps[name] = path
+        gz = folder / f"{self.release.id}-dataset.nt.gz"
+        with open(self._dumps["dataset.nt"], "rb") as src, gzip.GzipFile(gz, "wb", mtime=0) as dst:
+            shutil.copyfileobj(src, dst)
+        self._dumps["dataset.nt.gz"] = gz
+
+    def close(self) -> None:
+        if self._dump_dir is not None:
+            self._dump_dir.cleanup()
+
+
+def _store_says(exc: Exception) -> str:
+    """The store's own message, which SPARQLWrapper wraps in text of its own and a bytes repr."""
+    detail = str(exc).split("Response:", 1)[-1].strip()
+    if detail.startswith(("b'", 'b"')):
+        detail = ast.literal_eval(detail).decode("utf-8", "replace")
+    return detail.strip()
+
+
+def _to_rdflib(term: object) -> Node:
+    from server.embedded import to_rdflib
+
+    node = to_rdflib(term)
+    assert node is not None
+    return node
+
