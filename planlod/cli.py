@@ -29,6 +29,7 @@ from planlod import __version__
 from planlod.build import BuildError, current_release
 from planlod.config import ConfigError, Settings
 from planlod.dataset import DatasetError
+from planlod.publish import PublishError
 from planlod.queries import ParameterError, QueryFileError
 from planlod.query import QueryError
 from planlod.source import SourceError
@@ -48,6 +49,7 @@ USER_ERRORS = (
     ParameterError,
     QueryFileError,
     SynthError,
+    PublishError,
     FileNotFoundError,
 )
 
@@ -251,6 +253,21 @@ def _split_param(raw: str) -> tuple[str, str]:
     if not sep:
         raise click.BadParameter(f"{raw!r} is not NAME=VALUE", param_hint="--param")
     return name, value
+
+
+@cli.command("publish")
+@click.option("--store", "store_url", help="sparql+http://host:port/query (default: PLANLOD_STORE).")
+@click.option("--gsp", default="", help="Graph Store Protocol endpoint, when it is not Oxigraph's /store.")
+@click.pass_obj
+@user_errors
+def publish_command(settings: Settings, store_url: str | None, gsp: str) -> None:
+    """Publish the current build to an external SPARQL store, one named graph at a time."""
+    from planlod.publish import StoreEndpoints, publish
+
+    release = require_release(settings)
+    endpoints = StoreEndpoints.from_setting(store_url or settings.store, gsp or settings.store_gsp)
+    count = run_with_progress(lambda step: publish(release, endpoints, settings.base_iri, step), "publish")
+    out.print(f"published {release.name}: {count} named graphs to {endpoints.gsp}")
 
 
 @cli.command("serve")
