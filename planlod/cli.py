@@ -29,6 +29,7 @@ from planlod import __version__
 from planlod.build import BuildError, current_release
 from planlod.config import ConfigError, Settings
 from planlod.dataset import DatasetError
+from planlod.linking import LinkError
 from planlod.publish import PublishError
 from planlod.queries import ParameterError, QueryFileError
 from planlod.query import QueryError
@@ -50,6 +51,7 @@ USER_ERRORS = (
     QueryFileError,
     SynthError,
     PublishError,
+    LinkError,
     FileNotFoundError,
 )
 
@@ -253,6 +255,41 @@ def _split_param(raw: str) -> tuple[str, str]:
     if not sep:
         raise click.BadParameter(f"{raw!r} is not NAME=VALUE", param_hint="--param")
     return name, value
+
+
+@cli.command("link")
+@click.option("--from", "source_key", required=True, help="The plan whose initiatives are linked, e.g. 272116/5th.")
+@click.option("--to", "target_key", required=True, help="The other plan, e.g. 271004/1st.")
+@click.option("--top", default=3, show_default=True, help="Candidates kept per initiative.")
+@click.option("--min-score", default=0.15, show_default=True, help="Candidates below this score are dropped.")
+@click.pass_obj
+@user_errors
+def link_command(settings: Settings, source_key: str, target_key: str, top: int, min_score: float) -> None:
+    """Suggest cross-plan links into the plan's links.toml, for a person to accept or reject."""
+    from planlod import dataset as datasets
+    from planlod import linking
+    from planlod import store as stores
+    from planlod.iri import Minter
+
+    release = require_release(settings)
+    plans = {info.key: info for info in datasets.discover(settings.data_dir)}
+    if source_key not in plans:
+        raise click.ClickException(f"no plan {source_key} under {settings.data_dir}")
+    store = stores.open_read_only(release / stores.STORE_DIR)
+
+    def plan_iri(key: str) -> str:
+        lgcode, _, plan_id = key.partition("/")
+        return str(Minter(settings.base_iri, lgcode, plan_id).plan)
+
+    ours = linking.initiatives_of(store, plan_iri(source_key))
+    theirs = linking.initiatives_of(store, plan_iri(target_key))
+    if not theirs:
+        raise click.ClickException(f"the build has no initiatives of {target_key}: build it together first")
+    review = plans[source_key].directory / linking.LINKS_FILE
+    decisions = linking.merge(linking.read_review(review), linking.suggest(ours, theirs, top, min_score))
+    linking.write_review(review, decisions, linking.REVIEW_HEADER)
+    open_ones = sum(1 for d in decisions if d.status == "suggested")
+    out.print(f"{review}: {open_ones} suggestion(s) to review, {len(decisions) - open_ones} decision(s) kept")
 
 
 @cli.command("publish")

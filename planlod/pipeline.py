@@ -24,6 +24,7 @@ from planlod.config import ONTOLOGY_DIR
 from planlod.dataset import DatasetInfo
 from planlod.graph import new_dataset, to_graph
 from planlod.ingest import parse
+from planlod.linking import add_accepted_links
 from planlod.model import Plan
 from planlod.sdg import Rules, goals_graph, suggest
 from planlod.source import SourceError
@@ -80,10 +81,12 @@ def compile_plan(info: DatasetInfo, base: str, dataset: Dataset | None = None) -
 
 
 def _graphs(plan: Plan, info: DatasetInfo, base: str, dataset: Dataset) -> None:
-    """The city's word, the derived SDG suggestions and the publication metadata, each in its graph."""
+    """The city's word, the derived SDG suggestions, the publication metadata and the accepted
+    cross-plan links, each in its graph."""
     to_graph(plan, info, base, dataset)
     suggest(plan, info, base, dataset, _rules())
     describe_dataset(info, base, dataset)
+    add_accepted_links(info, base, dataset)
 
 
 def nquads(dataset: Dataset, census: Census | None = None, skip: frozenset[str] = frozenset()) -> bytes:

@@ -111,6 +111,10 @@ def finish_response(response: Response) -> Response:
     if asked in i18n.LANGS:
         # Remember the switch, so the links of the next page keep the language.
         response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
+    if response.direct_passthrough and hasattr(response.response, "close"):
+        # A file (static, dump). Flask-Compress, which runs after this, swaps the body for a
+        # compressing generator and never closes the file: close it when the response is done.
+        response.call_on_close(response.response.close)
     return response
 
 

@@ -131,9 +131,6 @@ def dump(name: str) -> Response:
         max_age=0,
         download_name=name,
     )
-    # Flask-Compress swaps the body of a streamed response for a gzip generator and never closes
-    # the file behind it: close it when the response is done, or each compressed download leaks it.
-    response.call_on_close(getattr(response.response, "close", lambda: None))
     return response
 
 

@@ -91,6 +91,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "main_nav": ("メインメニュー", "Main menu"),
     "quality": ("データ品質", "Data quality"),
     "api": ("研究用API", "Research API"),
+    "matches": ("他の計画との対応", "Links to other plans"),
+    "match_outgoing": ("この計画が示す対応", "stated by this plan"),
+    "match_incoming": ("相手の計画が示す対応", "stated by the other plan"),
+    "compare": ("並べて比較", "Compare side by side"),
+    "plans_hosted": ("公開している計画", "Plans published here"),
     "api_intro": (
         "queries/ のクエリ一つひとつが API の操作です。パラメータは RDF の項として安全に束縛されます。",
         "Each query of queries/ is an API operation. Parameters are bound safely as RDF terms.",

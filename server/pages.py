@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections import OrderedDict
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
 from rdflib import URIRef
 
@@ -18,7 +18,7 @@ from server.backend import Backend, get_backend
 from server.caching import cached_response
 from server.i18n import lang
 from server.links import href
-from server.resource_page import ACTORS
+from server.resource_page import ACTORS, PageBuilder
 
 bp = Blueprint("pages", __name__)
 
@@ -154,3 +154,20 @@ def matrix() -> Response:
 
 def _plan_titles(backend: Backend, plans: dict) -> dict:
     return {plan: backend.labels([plan]).get(plan, {}) for plan in plans}
+
+
+@bp.get("/compare")
+def compare() -> Response:
+    """Two linked initiatives side by side: titles, texts and what each actor will do."""
+    backend = get_backend()
+    iris = [request.args.get("a", ""), request.args.get("b", "")]
+    if not all(backend.exists(iri) for iri in iris):
+        abort(404, "compare needs two IRIs of this server: /compare?a=…&b=…")
+    sides = [PageBuilder(backend, backend.describe(iri)).build() for iri in iris]
+    labels = list(dict.fromkeys(block.label for side in sides for block in side.texts))
+    rows = [
+        (label, [next((block.html for block in side.texts if block.label == label), None) for side in sides])
+        for label in labels
+    ]
+    return cached_page(backend, "compare.html", sides=sides, rows=rows)
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 from rdflib import Literal, URIRef
@@ -40,7 +41,9 @@ PARENT_PROPERTIES = (JCP.commitmentOf, JCP.initiativeOf, JCP.policyOf, JCP.chapt
 SHOWN_ELSEWHERE = {
     RDF.type, RDFS.label, DCTERMS.title, SKOS.prefLabel, SKOS.notation, JCP.position, JCP.partOfPlan,
     PROV.wasDerivedFrom, JCP.mentions, JCP.hasCommitment, *TEXT_PROPERTIES, *CHILD_PROPERTIES, *PARENT_PROPERTIES,
+    SKOS.closeMatch, SKOS.relatedMatch,
 }  # fmt: skip
+MATCH_PROPERTIES = (SKOS.closeMatch, SKOS.relatedMatch)
 ACTORS = (JCP.city, JCP.citizen, JCP.business)
 
 # Labels of terms from other vocabularies, for the property table.
@@ -120,6 +123,16 @@ class Suggestion:
 
 
 @dataclass
+class Match:
+    """A cross-plan link, stated by this plan (outgoing) or by the other one (incoming)."""
+
+    link: Link
+    relation: str
+    outgoing: bool
+    compare_href: str
+
+
+@dataclass
 class Children:
     label: str
     items: list[Link]
@@ -141,6 +154,7 @@ class PageModel:
     incoming: list[Row] = field(default_factory=list)
     incoming_truncated: bool = False
     suggestions: list[Suggestion] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
     provenance: list[Link] = field(default_factory=list)
 
 
@@ -159,6 +173,10 @@ def rich_text(text: str, term_links: dict[int, str]) -> Markup:
         pieces.append(escape(paragraph[last:]))
         paragraphs.append(Markup('<p lang="ja">') + Markup("").join(pieces) + Markup("</p>"))
     return Markup("\n").join(paragraphs)
+
+
+def compare_href(a: str, b: str) -> str:
+    return "/compare?" + urlencode({"a": a, "b": b})
 
 
 class PageBuilder:
@@ -252,6 +270,7 @@ class PageBuilder:
         page.incoming = self.incoming()
         page.incoming_truncated = self.d.incoming_truncated
         page.suggestions = self.suggestions()
+        page.matches = self.matches()
         page.provenance = [self.excerpt_link(e) for e in self.out_by_p.get(PROV.wasDerivedFrom, [])]
         return page
 
@@ -300,12 +319,24 @@ class PageBuilder:
     def incoming(self) -> list[Row]:
         groups: dict[Node, list[Node]] = {}
         for s, p, _, _ in self.d.incoming:
-            if p in (JCP.suggestionFor,):
-                continue  # shown in the suggestions section
+            if p == JCP.suggestionFor or p in MATCH_PROPERTIES:
+                continue  # shown in their own sections
             groups.setdefault(p, [])
             if s not in groups[p]:
                 groups[p].append(s)
         return [Row(self.label_of(p), [Value(link=self.link(s)) for s in subjects]) for p, subjects in groups.items()]
+
+    def matches(self) -> list[Match]:
+        found = []
+        here = str(self.d.iri)
+        for prop in MATCH_PROPERTIES:
+            relation = str(prop).rsplit("#", 1)[1]
+            for other in self.out_by_p.get(prop, []):
+                found.append(Match(self.link(other), relation, True, compare_href(here, str(other))))
+            for s, p, _, _ in self.d.incoming:
+                if p == prop:
+                    found.append(Match(self.link(s), relation, False, compare_href(str(s), here)))
+        return found
 
     def suggestions(self) -> list[Suggestion]:
         found = []

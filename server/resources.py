@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request
 
-from planlod.vocab import ONTOLOGY_IRI
 from server import links
 from server.backend import Backend, Description, get_backend
 from server.caching import cached_response
@@ -149,10 +148,11 @@ def render(backend: Backend, iri: str, resource_path: str, fmt: Format, formats:
 
 
 def describe(backend: Backend, iri: str) -> Description:
-    """A named graph's document is its content (the ontology, a plan graph); anything else its description."""
+    """A named graph's document is its content (the ontology, a plan graph, a linkset), as in the
+    Graph Store Protocol; anything else is described by its own and its incoming statements."""
     description = backend.describe(iri)
-    if iri in backend.named_graphs and iri == ONTOLOGY_IRI:
-        description.outgoing = list(backend.graph_quads(iri))
+    if iri in backend.named_graphs:
+        description.outgoing = list(dict.fromkeys([*description.outgoing, *backend.graph_quads(iri)]))
     return description
 
 
