@@ -166,9 +166,11 @@ def graph_preview(backend: Backend, iri: str) -> dict | None:
         if s not in subjects and len(subjects) < GRAPH_PREVIEW:
             subjects.append(s)
     builder_links = backend.labels(subjects)
+    # Terms of this document (``/def#Policy``) are linked to with a fragment: give them its id.
+    anchor = lambda s: str(s)[len(iri) + 1 :] if str(s).startswith(f"{iri}#") else ""  # noqa: E731
     return {
         "triples": count,
-        "subjects": [(links.href(str(s)), (builder_links.get(s) or {}), str(s)) for s in subjects],
+        "subjects": [(links.href(str(s)), (builder_links.get(s) or {}), str(s), anchor(s)) for s in subjects],
     }
 
 

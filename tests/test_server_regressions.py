@@ -26,3 +26,11 @@ def test_a_compressed_static_file_closes_its_file(client):
     assert b"{" in zlib.decompress(response.get_data())
     response.close()
     gc.collect()
+
+
+def test_links_to_ontology_terms_land_on_the_term(client):
+    # Found by the browser tests: pages link a type or an actor to /def#Policy, /def#city…, but the
+    # ontology page had no element with those ids, so the link opened the top of a long page.
+    html = client.get("/doc/def.html").get_data(as_text=True)
+    for term in ("Policy", "Initiative", "GlossaryTerm", "city", "citizen", "business"):
+        assert f'id="{term}"' in html, term
