@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Dataset
 
-from planlod import __version__, dumps, pipeline
+from planlod import __version__, changes, dumps, pipeline
 from planlod import dataset as datasets
 from planlod import store as stores
 from planlod.config import Settings
@@ -138,8 +138,11 @@ def run(settings: Settings, out: Path | None = None, step: Step = quiet, workers
             from planlod import validate
 
             validate.write_report(tally.report, staging)
+            step("record the changes")
+            name = release_name(staging)
+            changes.record(staging, current_release(out), settings.base_iri, name)
             step("publish")
-            release = publish(staging, out, settings.keep_releases)
+            release = publish(staging, out, settings.keep_releases, name)
     return BuildResult(release, stats, tally.report)
 
 
@@ -259,11 +262,16 @@ def _staging(out: Path) -> Iterator[Path]:
         raise
 
 
-def publish(staging: Path, out: Path, keep: int) -> Path:
-    """Move a finished release into place and swap ``current`` to it atomically."""
+def release_name(staging: Path) -> str:
+    """When it was built and what it holds: ``20261125T123456789012Z-<sha256 of dataset.nq>``."""
     digest = _sha256(staging / NQUADS)[:12]
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    release = out / RELEASES / f"{stamp}-{digest}"
+    return f"{stamp}-{digest}"
+
+
+def publish(staging: Path, out: Path, keep: int, name: str | None = None) -> Path:
+    """Move a finished release into place and swap ``current`` to it atomically."""
+    release = out / RELEASES / (name or release_name(staging))
     staging.rename(release)
     release.chmod(0o755)  # mkdtemp made it private
     link = out / CURRENT

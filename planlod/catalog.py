@@ -112,7 +112,9 @@ DISTRIBUTIONS = (
 )
 
 
-def catalog_graph(meta: Graph, root: str, sizes: dict[str, int], modified: str, triples: int) -> Graph:
+def catalog_graph(
+    meta: Graph, root: str, sizes: dict[str, int], modified: str, triples: int, version: str = ""
+) -> Graph:
     """The DCAT-AP catalogue of this server, ``root`` being its URL (``http://host:port/``)."""
     graph = Graph()
     for prefix, ns in PREFIXES.items():
@@ -141,6 +143,8 @@ def catalog_graph(meta: Graph, root: str, sizes: dict[str, int], modified: str, 
     for dataset in datasets:
         graph.add((catalog, DCAT.dataset, dataset))
         graph.add((dataset, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
+        if version:
+            graph.add((dataset, URIRef(f"{DCAT}version"), Literal(version)))  # DCAT 3, newer than rdflib's DCAT
         if (catalog, DCTERMS.publisher, None) not in graph:
             graph.add((catalog, DCTERMS.publisher, meta.value(dataset, DCTERMS.publisher)))
         license_ = meta.value(dataset, DCTERMS.license)

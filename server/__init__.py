@@ -7,6 +7,7 @@
 - ``sparql`` – the SPARQL 1.1 Protocol endpoint and query page
 - ``api`` – ``queries/*.rq`` as ``/api/{name}`` operations, with OpenAPI
 - ``catalog`` – DCAT-AP catalogue, VoID, dumps, sitemap.xml, robots.txt
+- ``changes`` – what each build changed, as Atom and ActivityStreams
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from planlod.config import Settings
-from server import api, backend, catalog, i18n, pages, resources, sparql
+from server import api, backend, catalog, changes, i18n, pages, resources, sparql
 from server.links import href
 
 SECURITY_HEADERS = {
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     # Everything here is public and read-only: any origin may read it (no credentials).
     CORS(app, origins="*", send_wildcard=True, supports_credentials=False, max_age=86400)
     install_templates(app)
-    for blueprint in (resources.bp, pages.bp, sparql.bp, api.bp, catalog.bp):
+    for blueprint in (resources.bp, pages.bp, sparql.bp, api.bp, catalog.bp, changes.bp):
         app.register_blueprint(blueprint)
     app.after_request(finish_response)
     app.register_error_handler(HTTPException, http_error)

@@ -102,6 +102,10 @@ class Backend(ABC):
     def dump(self, name: str) -> Path | None:
         """A dump file of the release (``dataset.ttl``, …), or None."""
 
+    def changes(self) -> dict | None:
+        """The change history of the release (``changes.json``), where this backend has it."""
+        return None
+
     def refresh(self) -> None:  # noqa: B027 — a hook: only a shared store can change under us
         """Notice a newer release."""
 

@@ -62,6 +62,7 @@ def this_catalog(backend: Backend) -> Graph:
         dump_sizes(backend),
         backend.last_modified.isoformat(),
         backend.release.quads,
+        backend.release.id,
     )
 
 

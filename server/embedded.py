@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from planlod import store as stores
 from planlod.build import STATS_FILE, current_release
+from planlod.changes import CHANGES_FILE
 from planlod.config import Settings
 from planlod.querypool import QueryAnswer, QueryPool, QueryRequest
 from server.backend import Backend, Quad, ReleaseInfo
@@ -110,6 +111,10 @@ class EmbeddedBackend(Backend):
     def dump(self, name: str) -> Path | None:
         path = self.directory / name
         return path if path.is_file() else None
+
+    def changes(self) -> dict | None:
+        path = self.directory / CHANGES_FILE
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
     def close(self) -> None:
         if self._pool is not None:
