@@ -33,6 +33,7 @@ from planlod.linking import LinkError
 from planlod.publish import PublishError
 from planlod.queries import ParameterError, QueryFileError
 from planlod.query import QueryError
+from planlod.scaffold import ScaffoldError
 from planlod.source import SourceError
 from planlod.synth import SynthError
 
@@ -52,6 +53,7 @@ USER_ERRORS = (
     SynthError,
     PublishError,
     LinkError,
+    ScaffoldError,
     FileNotFoundError,
 )
 
@@ -255,6 +257,26 @@ def _split_param(raw: str) -> tuple[str, str]:
     if not sep:
         raise click.BadParameter(f"{raw!r} is not NAME=VALUE", param_hint="--param")
     return name, value
+
+
+@cli.command("new-plan")
+@click.option("--lgcode", required=True, help="The six-digit local government code, e.g. 271004.")
+@click.option("--name-ja", required=True, help="The municipality's name in Japanese, e.g. 大阪市.")
+@click.option("--name-en", required=True, help="Its name in English, e.g. Osaka City.")
+@click.option("--plan", "plan_id", default="1st", show_default=True, help="The plan's id in IRIs (e.g. 6th).")
+@click.option("--title-ja", help="The plan's title in Japanese (default: {name}総合計画).")
+@click.option("--title-en", help="The plan's title in English.")
+@click.pass_obj
+@user_errors
+def new_plan_command(
+    settings: Settings, lgcode: str, name_ja: str, name_en: str, plan_id: str, title_ja: str | None,
+    title_en: str | None,
+) -> None:  # fmt: skip
+    """Make a plan folder (dataset.toml, an empty source, a README in Japanese) that builds as it is."""
+    from planlod.scaffold import NewPlan, create
+
+    folder = create(NewPlan(lgcode, name_ja, name_en, plan_id, title_ja, title_en), settings.data_dir)
+    out.print(f"created {folder}: fill source.txt (see its README.md), then run `planlod build`")
 
 
 @cli.command("link")

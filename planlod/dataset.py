@@ -39,6 +39,7 @@ class PlanMeta:
     period_start: dt.date | None
     period_end: dt.date | None
     issued: dt.date | None
+    draft: bool = False  # made by `planlod new-plan` and not filled in yet
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ def load(directory: Path | str) -> DatasetInfo:
         period_start=reader.value("plan", "period_start", dt.date, required=False),
         period_end=reader.value("plan", "period_end", dt.date, required=False),
         issued=reader.value("plan", "issued", dt.date, required=False),
+        draft=bool(reader.value("plan", "draft", bool, required=False)),
     )
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", plan.id):
         raise DatasetError(path, f"plan.id {plan.id!r} must be lowercase letters, digits and '-'")

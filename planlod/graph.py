@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from planlod.dataset import DatasetInfo
@@ -17,6 +17,8 @@ from planlod.iri import PLAN_GRAPH, Kind, Minter
 from planlod.model import Actor, Chapter, Commitment, GlossaryTerm, Initiative, Plan, Policy, SectorPlan, Span, Text
 from planlod.vocab import CPOV, DCAT, DCTERMS, FOAF, JCP, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, XSD
 
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+ADMS_UNDER_DEVELOPMENT = URIRef("http://purl.org/adms/status/UnderDevelopment")
 ACTOR_CONCEPTS = {Actor.CITY: JCP.city, Actor.CITIZENS: JCP.citizen, Actor.BUSINESSES: JCP.business}
 
 
@@ -162,6 +164,8 @@ class _PlanWriter:
         self.synthetic(node, "計画", "plan")
         if p.issued:
             self.add(node, DCTERMS.issued, Literal(p.issued))
+        if p.draft:
+            self.add(node, ADMS.status, ADMS_UNDER_DEVELOPMENT)
         if p.period_start or p.period_end:
             period = URIRef(f"{node}#period")
             self.add(node, DCTERMS.temporal, period)

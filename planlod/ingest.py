@@ -66,10 +66,17 @@ class _Section:
         return Span(self.heading.number, last)
 
 
-def parse(path: Path | str, encoding: str = "utf-8") -> Plan:
-    """Read a source file and return the whole plan, or raise :class:`SourceError`."""
+def parse(path: Path | str, encoding: str = "utf-8", draft: bool = False) -> Plan:
+    """Read a source file and return the whole plan, or raise :class:`SourceError`.
+
+    An empty source is an error, unless the plan is a ``draft`` (a folder that
+    ``planlod new-plan`` made and nobody has filled yet): then it is a plan with no
+    chapters. A file emptied by accident is never published as an empty plan.
+    """
     path = Path(path)
     lines = read_lines(path, encoding)
+    if draft and all(line.is_blank for line in lines):
+        return Plan(chapters=(), line_count=len(lines))
     sections = _split_sections(path, lines)
     return _Parser(path).plan(sections, len(lines))
 
@@ -100,7 +107,11 @@ def _split_sections(path: Path, lines: list[Line]) -> list[_Section]:
         else:
             sections[-1].lines.append(line)
     if not sections:
-        raise SourceError(path, None, "no section '1 施策の概要' found: the file holds no policy")
+        raise SourceError(
+            path,
+            None,
+            "no section '1 施策の概要' found: the file holds no policy (a new, unfilled plan has draft = true)",
+        )
     return sections
 
 

@@ -75,7 +75,7 @@ def vocabulary_dataset() -> Dataset:
 def compile_plan(info: DatasetInfo, base: str, dataset: Dataset | None = None) -> tuple[Plan, Dataset]:
     """Parse one plan folder and add its plan and suggestion graphs to ``dataset`` (a new one by default)."""
     dataset = dataset if dataset is not None else new_dataset()
-    plan = parse(info.source.file, info.source.encoding)
+    plan = parse(info.source.file, info.source.encoding, info.plan.draft)
     _graphs(plan, info, base, dataset)
     return plan, dataset
 
@@ -165,7 +165,7 @@ def process(info: DatasetInfo, base: str) -> PlanResult:
 
     clock = Clock(time.process_time)
     with clock("parse"):
-        plan = parse(info.source.file, info.source.encoding)
+        plan = parse(info.source.file, info.source.encoding, info.plan.draft)
     with clock("graph"):
         dataset = new_dataset()
         _graphs(plan, info, base, dataset)

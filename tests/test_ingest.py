@@ -310,3 +310,26 @@ def test_empty_file(tmp_path):
     empty.write_text("\n \n", encoding="utf-8")
     with pytest.raises(SourceError, match="no section '1 施策の概要' found"):
         parse(empty)
+
+
+def test_the_documented_example_parses(tmp_path):
+    from planlod.config import ROOT
+
+    doc = (ROOT / "docs" / "source-format.md").read_text(encoding="utf-8")
+    example = doc.split("## 小さな例 / A small example", 1)[1].split("```", 2)[1].strip("\n")
+    source = tmp_path / "source.txt"
+    source.write_text(example, encoding="utf-8")
+    plan = parse(source)
+    assert [p.notation for p in plan.policies] == ["7-1"]
+    initiative = plan.initiatives[0]
+    assert initiative.title == "魅力発信力の強化"
+    assert [c.actor for c in initiative.commitments] == [Actor.CITY, Actor.CITIZENS]
+    assert plan.glossary[0].label == "情報発信"
+
+
+def test_an_empty_source_is_an_error_unless_the_plan_is_a_draft(tmp_path):
+    empty = tmp_path / "source.txt"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(SourceError, match="draft = true"):
+        parse(empty)
+    assert parse(empty, draft=True).chapters == ()

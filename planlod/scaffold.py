@@ -1,0 +1,147 @@
+"""``planlod new-plan``: a plan folder another municipality can fill in and build.
+
+The folder holds a ``dataset.toml`` with what is known (code, names, prefecture from the
+code), an empty ``source.txt`` and a README in Japanese for the city's staff. It is marked
+``draft = true``: an empty source builds and validates as a plan with no chapters yet, and
+nothing is invented in the city's name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from planlod.dataset import DATASET_FILE, lgcode_check_digit, load
+from planlod.prefectures import PREFECTURES
+
+
+class ScaffoldError(ValueError):
+    """A code, name or folder that cannot become a plan folder."""
+
+
+@dataclass(frozen=True)
+class NewPlan:
+    lgcode: str
+    name_ja: str
+    name_en: str
+    plan_id: str = "1st"
+    title_ja: str | None = None
+    title_en: str | None = None
+
+    def check(self) -> None:
+        if not re.fullmatch(r"[0-9]{6}", self.lgcode) or int(self.lgcode[5]) != lgcode_check_digit(self.lgcode[:5]):
+            raise ScaffoldError(f"{self.lgcode!r} is not a six-digit local government code with its check digit")
+        if self.lgcode[:2] not in PREFECTURES:
+            raise ScaffoldError(f"{self.lgcode!r} does not start with a prefecture number (01-47)")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", self.plan_id):
+            raise ScaffoldError(f"plan id {self.plan_id!r} must be lowercase letters, digits and '-'")
+        if not self.name_ja.strip() or not self.name_en.strip():
+            raise ScaffoldError("both --name-ja and --name-en are needed")
+
+    @property
+    def folder_name(self) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "-", self.name_en.lower()).strip("-")
+        return "-".join(part for part in (self.lgcode, slug, self.plan_id) if part)
+
+
+def _toml(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def dataset_toml(new: NewPlan) -> str:
+    prefecture_ja, prefecture_en = PREFECTURES[new.lgcode[:2]]
+    title_ja = new.title_ja or f"{new.name_ja}総合計画"
+    title_en = new.title_en or f"Comprehensive Plan of {new.name_en}"
+    return f"""# What the source text does not say about itself. Fill in what is missing, then set
+# draft = false once source.txt holds the plan (see README.md in this folder).
+
+[municipality]
+code = {_toml(new.lgcode)}
+name_ja = {_toml(new.name_ja)}
+name_en = {_toml(new.name_en)}
+prefecture_ja = {_toml(prefecture_ja)}
+prefecture_en = {_toml(prefecture_en)}
+# homepage = "https://www.city.example.lg.jp/"
+
+[plan]
+id = {_toml(new.plan_id)}
+edition = 1
+title_ja = {_toml(title_ja)}
+title_en = {_toml(title_en)}
+# The plan period and the date it was adopted, when known:
+# period_start = 2025-04-01
+# period_end = 2035-03-31
+# issued = 2025-04-01
+draft = true
+
+[source]
+file = "source.txt"
+# "cp932" for a Shift_JIS export from Excel
+encoding = "utf-8"
+title_ja = {_toml(f"{title_ja}(表の書き出し)")}
+title_en = {_toml(f"{title_en} (table export)")}
+
+[publication]
+publisher_ja = {_toml(new.name_ja)}
+publisher_en = {_toml(new.name_en)}
+official = true
+# Check the licence with the city's terms of use before publishing.
+license = "https://creativecommons.org/licenses/by/4.0/"
+"""
+
+
+def readme(new: NewPlan) -> str:
+    return f"""# {new.name_ja} 総合計画データの作り方
+
+このフォルダは、{new.name_ja}の総合計画を Linked Open Data として公開するためのものです。
+
+## 手順
+
+1. 総合計画の「施策の概要」と「取組の目標及び各主体が行うこと」の表を、タブ区切りのテキストとして
+   `source.txt` に書き出します。形式と小さな例は `docs/source-format.md`(日本語・英語)にあります。
+   Excel から書き出した Shift_JIS のファイルは、`dataset.toml` の `encoding` を `"cp932"` にします。
+2. `dataset.toml` の空いている項目(ホームページ、計画期間など)を埋め、本文を入れ終えたら
+   `draft = true` を `draft = false` にします。
+3. 次のコマンドで作成・確認・表示します。
+
+   ```sh
+   planlod build      # 原資料を読み、検証し、公開用のデータを作ります
+   planlod validate   # 検証の結果を表で表示します(--lang ja で日本語)
+   planlod serve      # 手元で表示を確かめます
+   ```
+
+   原資料に誤りがあると、`source.txt:27: …` のように、ファイル名・行番号・期待していた内容を
+   1行で示して止まります。その行を直して、もう一度 `planlod build` を実行してください。
+   誤りのある原資料からは何も公開されません(前回の公開内容がそのまま残ります)。
+
+4. 他の自治体の計画と取組を対応づけるときは、両方の計画を一緒に作成してから
+   `planlod link --from {new.lgcode}/{new.plan_id} --to 相手のコード/計画` を実行します。
+   候補がこのフォルダの `links.toml` に書き出されるので、確認して `status = "accepted"` にしたものだけが
+   公開されます。
+
+## 識別子
+
+この計画の資源は `https://w3id.org/jp-cityplan/id/{new.lgcode}/{new.plan_id}/…` という IRI になります
+(例:取組 `…/initiative/1-1-1`)。計画の本文に書かれていることだけが市の記述として公開され、
+SDGs との対応などツールが導いたものは「提案」として別に示されます。
+"""
+
+
+def create(new: NewPlan, data_dir: Path) -> Path:
+    """Write the plan folder under ``data_dir`` and check that it loads; refuse to overwrite."""
+    new.check()
+    for existing in data_dir.glob(f"{new.lgcode}-*/{DATASET_FILE}"):
+        if load(existing.parent).plan.id == new.plan_id:
+            raise ScaffoldError(f"{existing.parent} already holds plan {new.lgcode}/{new.plan_id}")
+    folder = data_dir / new.folder_name
+    if folder.exists():
+        raise ScaffoldError(f"{folder} already exists")
+    folder.mkdir(parents=True)
+    (folder / DATASET_FILE).write_text(dataset_toml(new), encoding="utf-8")
+    (folder / "source.txt").write_text("", encoding="utf-8")
+    (folder / "README.md").write_text(readme(new), encoding="utf-8")
+    load(folder)  # the scaffold must read back as a valid dataset.toml
+    return folder
