@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import gzip
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import RdfFormat, parse, serialize
 
 from planlod.progress import Step, quiet
 from planlod.vocab import PREFIXES
@@ -29,7 +28,7 @@ DERIVED = {
     "dataset.ttl": RdfFormat.TURTLE,
 }
 GZIPPED = "dataset.nt.gz"
-GRAPH_MARK = "/graph/"
+GRAPH_MARK = b"/graph/"
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 
@@ -40,7 +39,7 @@ def write_all(directory: Path, step: Step = quiet) -> None:
         step(f"write {name}")
         serialize(parse(path=nquads, format=RdfFormat.N_QUADS), directory / name, DERIVED[name], prefixes=_PREFIXES)
     step("write dataset.nt")
-    serialize(union(parse(path=nquads, format=RdfFormat.N_QUADS)), directory / "dataset.nt", RdfFormat.N_TRIPLES)
+    write_union(nquads, directory / "dataset.nt")
     step("write dataset.ttl")
     triples = (q.triple for q in parse(path=directory / "dataset.nt", format=RdfFormat.N_TRIPLES))
     serialize(triples, directory / "dataset.ttl", RdfFormat.TURTLE, prefixes=_PREFIXES)
@@ -53,33 +52,40 @@ def write_all(directory: Path, step: Step = quiet) -> None:
         shutil.copyfileobj(src, dst, length=1 << 20)
 
 
-def union(quads: Iterator) -> Iterator[Triple]:
-    """The union of all graphs as triples, each once, with memory bounded by the largest plan.
+def write_union(nquads: Path, out: Path) -> int:
+    """Write the union of all graphs as N-Triples, each triple once; return how many.
 
     A triple can only be repeated in several graphs if its subject is shared by them. The
-    N-Quads hold each plan's graphs (``{plan}/graph/…``) together, so triples about the
-    plan's own resources are remembered only while its graphs last; triples about
-    anything else (its municipality, the vocabulary) are remembered for the whole run.
+    build's N-Quads hold each plan's graphs (``{plan}/graph/…``) together, so triples about
+    the plan's own resources are remembered only while its graphs last, and only triples
+    about anything else (its municipality, the vocabulary) for the whole run: memory is
+    bounded by the largest plan.
+
+    This works on the lines as pyoxigraph wrote them (about four times faster than parsing
+    them again): every quad of the build is in a named graph (rdflib's default graph, if
+    used, is ``urn:x-rdflib:default``), so each line ends with `` <graph> .`` and the
+    triple is what comes before it, in the same canonical form N-Triples uses.
     """
-    shared: set[Triple] = set()
-    own: set[Triple] = set()
-    owner: str | None = None
-    graph: object = None
-    for quad in quads:
-        if quad.graph_name != graph:
-            graph = quad.graph_name
-            name = graph.value if isinstance(graph, NamedNode) else ""
-            new_owner = name.rsplit(GRAPH_MARK, 1)[0] if GRAPH_MARK in name else None
-            if new_owner != owner:
-                owner, own = new_owner, set()
-        triple = quad.triple
-        subject = quad.subject
-        mine = owner is not None and isinstance(subject, NamedNode) and _owned(subject.value, owner)
-        seen = own if mine else shared
-        if triple not in seen:
-            seen.add(triple)
-            yield triple
-
-
-def _owned(iri: str, owner: str) -> bool:
-    return iri == owner or iri.startswith((f"{owner}/", f"{owner}#"))
+    shared: set[bytes] = set()
+    own: set[bytes] = set()
+    owner: bytes | None = None
+    owned: tuple[bytes, ...] = ()
+    graph = b""
+    written = 0
+    with open(nquads, "rb") as src, open(out, "wb", buffering=1 << 20) as dst:
+        for line in src:
+            cut = line.rindex(b" <")
+            if line[cut + 1 :] != graph:
+                graph = line[cut + 1 :]
+                name = graph[1 : graph.rindex(b">")]
+                new_owner = name.rsplit(GRAPH_MARK, 1)[0] if GRAPH_MARK in name else None
+                if new_owner != owner:
+                    owner, own = new_owner, set()
+                    owned = tuple(b"<" + owner + end for end in (b">", b"/", b"#")) if owner else ()
+            triple = line[:cut]
+            seen = own if owned and triple.startswith(owned) else shared
+            if triple not in seen:
+                seen.add(triple)
+                dst.write(triple + b" .\n")
+                written += 1
+    return written
