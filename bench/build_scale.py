@@ -35,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 START, END = "<!-- build_scale:start -->", "<!-- build_scale:end -->"
-STAGES = ("parse_cpu", "graph_cpu", "serialize_cpu", "shacl_cpu", "plans", "load", "dumps", "total")
+STAGES = ("parse_cpu", "graph_cpu", "serialize_cpu", "shacl_cpu", "plans", "load", "dumps", "changes", "total")
 STAGE_NAMES = {
     "parse_cpu": "parse (CPU)",
     "graph_cpu": "graph (CPU)",
@@ -44,6 +44,7 @@ STAGE_NAMES = {
     "plans": "all plans (wall)",
     "load": "store bulk load",
     "dumps": "other dumps",
+    "changes": "change feed digests",
     "total": "build total",
 }
 

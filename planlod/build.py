@@ -132,15 +132,16 @@ def run(settings: Settings, out: Path | None = None, step: Step = quiet, workers
             with clock("dumps"):
                 dumps.write_all(staging, step)
             del store  # closes the database before the directory is renamed
-            clock.seconds["total"] = time.perf_counter() - started
-            stats = tally.statistics(clock.seconds)
-            (staging / STATS_FILE).write_text(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             from planlod import validate
 
             validate.write_report(tally.report, staging)
             step("record the changes")
             name = release_name(staging)
-            changes.record(staging, current_release(out), settings.base_iri, name)
+            with clock("changes"):
+                changes.record(staging, current_release(out), settings.base_iri, name)
+            clock.seconds["total"] = time.perf_counter() - started
+            stats = tally.statistics(clock.seconds)
+            (staging / STATS_FILE).write_text(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             step("publish")
             release = publish(staging, out, settings.keep_releases, name)
     return BuildResult(release, stats, tally.report)
