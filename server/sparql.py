@@ -132,16 +132,17 @@ def examples() -> list[dict]:
     """The named queries of ``queries/``, with parameter defaults written in, for the query page."""
     found = []
     for q in load_all().values():
-        text = q.text
-        runnable = True
-        for param in q.parameters:
-            if param.default is not None:
-                text = text.replace(f"?{param.variable}", param.to_term(param.default).n3())
-            elif param.required:
-                runnable = False
-        if runnable:
-            body = "\n".join(line for line in text.splitlines() if not line.startswith("#+")).strip()
-            found.append({"name": q.name, "summary": q.summary, "text": body})
+        if any(param.required and param.default is None for param in q.parameters):
+            continue
+        body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#+")).strip()
+        # Defaults go in a trailing VALUES clause: pasting a term over the variable would break the
+        # SELECT projection, where the parameter variables of queries/ always appear.
+        defaults = {p.variable: p.to_term(p.default) for p in q.parameters if p.default is not None}
+        if defaults:
+            names = " ".join(f"?{v}" for v in defaults)
+            terms = " ".join(term.n3() for term in defaults.values())
+            body += f"\nVALUES ({names}) {{ ({terms}) }}"
+        found.append({"name": q.name, "summary": q.summary, "text": body})
     return found
 
 

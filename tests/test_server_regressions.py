@@ -34,3 +34,20 @@ def test_links_to_ontology_terms_land_on_the_term(client):
     html = client.get("/doc/def.html").get_data(as_text=True)
     for term in ("Policy", "Initiative", "GlossaryTerm", "city", "citizen", "business"):
         assert f'id="{term}"' in html, term
+
+
+def test_every_example_of_the_query_page_runs(client):
+    # Found by the browser tests: the query page wrote parameter defaults over the variables
+    # (`SELECT ?__plan_iri "city" …`), a syntax error in every example with a default.
+    from server.sparql import examples
+
+    with client.application.test_request_context():
+        found = examples()
+    assert len(found) >= 10
+    rows = {}
+    for example in found:
+        response = client.post("/sparql", data={"query": example["text"], "format": "json"})
+        assert response.status_code == 200, (example["name"], response.get_data(as_text=True))
+        rows[example["name"]] = len(response.json["results"]["bindings"])
+        response.close()
+    assert rows["actor-commitments"] == 23  # the city's commitments: one per initiative, with the default actor
