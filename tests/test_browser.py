@@ -1,0 +1,290 @@
+"""The pages as people see them: Debian's Chromium driven by Playwright against a real HTTP server.
+
+Every test watches the browser for console errors, uncaught exceptions, failed requests and
+HTTP errors, follows every link of the pages it visits, and runs axe-core (the copy bundled by
+``axe-playwright-python``, so nothing is downloaded) for WCAG 2.1 A/AA and best practices:
+``lang`` attributes, heading order, labels, colour contrast. Screenshots of the pages go to
+``docs/screenshots/``; the README shows two of them.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+from planlod.config import ROOT
+
+pytestmark = [
+    pytest.mark.browser,
+    # What a page shows does not depend on the store (the server suite runs on both); one is enough here.
+    pytest.mark.parametrize("app", ["embedded"], indirect=True),
+]
+
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+VIEWPORT = {"width": 1280, "height": 900}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+DOC = "/doc/272116/5th"
+POLICY = f"{DOC}/policy/7-1.html"
+INITIATIVE = f"{DOC}/initiative/7-1-1.html"  # its 市 commitment mentions ※1 (三つの基本方向)
+TERM = f"{DOC}/term/7-1-n1.html"
+
+
+@dataclass
+class Watch:
+    """Everything that went wrong in a page, as a person's browser would show it (console, network)."""
+
+    problems: list[str] = field(default_factory=list)
+
+    def attach(self, page) -> None:
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text} {m.location}"))
+        page.on("pageerror", lambda e: self.problems.append(f"uncaught: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+
+
+class Browser:
+    """One browser context (cookies, JavaScript on or off) and its pages, all watched."""
+
+    def __init__(self, chromium, base: str, javascript: bool = True, locale: str = "ja-JP") -> None:
+        self.base = base
+        self.javascript = javascript
+        self.watch = Watch()
+        self.context = chromium.new_context(java_script_enabled=javascript, locale=locale, viewport=VIEWPORT)
+        self.page = self.context.new_page()
+        self.watch.attach(self.page)
+
+    def open(self, path: str) -> None:
+        response = self.page.goto(self.base + path)
+        assert response is not None and response.status == 200, path
+
+    @property
+    def path(self) -> str:
+        parts = urlsplit(self.page.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def html_lang(self) -> str:
+        return self.page.get_attribute("html", "lang")
+
+    def screenshot(self, name: str, down_to: str | None = None) -> None:
+        """The first screen of the page, or down to the end of the element ``down_to``."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        if down_to is None:
+            self.page.screenshot(path=SCREENSHOTS / f"{name}.png")
+            return
+        self.page.evaluate("() => window.scrollTo(0, 0)")
+        box = self.page.locator(down_to).bounding_box()
+        clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": box["y"] + box["height"] + 24}
+        self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True, clip=clip)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def browser(chromium, live_server):
+    opened: list[Browser] = []
+
+    def open_browser(**options) -> Browser:
+        b = Browser(chromium, live_server, **options)
+        opened.append(b)
+        return b
+
+    yield open_browser
+    for b in opened:
+        b.close()
+
+
+# -- what every visited page must pass ----------------------------------------------------
+
+_checked_links: dict[str, int] = {}  # URL → status, shared by the tests (pages link to each other)
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """A link followed as a browser would, but without the browser's cookies (the language switch sets one)."""
+    request = urllib.request.Request(url, headers={"Accept": "text/html,*/*;q=0.8"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        error.close()
+        return error.code, ""
+
+
+def links_resolve(b: Browser) -> None:
+    """Every link of the page leads to a page of this server that answers, and its #fragment exists."""
+    hrefs = b.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    # The network is closed here and the data's own IRIs are served locally (foreign ones through
+    # /browse), so a link elsewhere would be a link nobody here can check: there must be none.
+    assert [h for h in hrefs if not h.startswith(b.base)] == []
+    broken = []
+    for url in sorted(set(hrefs)):
+        if url not in _checked_links:
+            target, fragment = urldefrag(url)
+            status, text = fetch(target)
+            if fragment and status < 400 and f'id="{fragment}"' not in text:
+                status = 404  # the page is there, but not the place the link points at
+            _checked_links[url] = status
+        if _checked_links[url] >= 400:
+            broken.append(f"{_checked_links[url]} {url}")
+    assert broken == [], f"broken links on {b.path}"
+
+
+def accessible(b: Browser) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(b.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    found = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+    assert found == [], f"axe-core on {b.path}"
+
+
+def healthy(b: Browser) -> None:
+    """No console errors or failed requests so far, every link resolves, and axe-core finds nothing."""
+    b.page.wait_for_load_state("load")
+    links_resolve(b)
+    if b.javascript:  # axe-core is a script
+        accessible(b)
+    assert b.watch.problems == [], b.path
+
+
+# -- the pages ------------------------------------------------------------------------------
+
+
+def test_home_page(browser):
+    b = browser()
+    b.open("/")
+    assert b.html_lang() == "ja"
+    assert b.page.locator("h1").inner_text() == "総合計画 Linked Open Data"
+    # Every policy 7-1 … 7-7 and its initiatives are a click away.
+    policies = b.page.locator("a.policy .notation").all_inner_texts()
+    assert policies == [f"7-{n}" for n in range(1, 8)]
+    assert b.page.locator("ol.initiatives a").count() == 23
+    b.screenshot("home")
+    healthy(b)
+
+
+def test_policy_page_links_down_to_its_initiatives(browser):
+    b = browser()
+    b.open("/")
+    b.page.locator("a.policy", has_text="7-1").first.click()
+    assert b.path == POLICY
+    assert "まちの魅力を市内外に発信する" in b.page.locator("h1").inner_text()
+    children = b.page.locator("ol.children a .notation").all_inner_texts()
+    assert ["7-1-1", "7-1-2", "7-1-3"] == [c for c in children if c.startswith("7-1-")][:3]
+    b.screenshot("policy")
+    healthy(b)
+
+
+def test_initiative_page_with_its_commitments_table(browser):
+    b = browser()
+    b.open(POLICY)
+    b.page.locator("ol.children a", has_text="戦略的なシティプロモーションの構築と展開").click()
+    assert b.path == INITIATIVE
+    table = b.page.locator("table.commitments")
+    actors = table.locator("tbody th[scope=row] a").all_inner_texts()  # "city 市": the notation, then the label
+    assert [a.split()[-1] for a in actors] == ["市", "市民", "事業者・団体"]
+    cells = table.locator("tbody td")
+    assert "三つの基本方向" in cells.nth(0).inner_text()
+    assert "市民レベルでのシティプロモーションを行います。" in cells.nth(1).inner_text()
+    # The breadcrumbs lead back up: plan › chapter › policy.
+    crumbs = b.page.locator("nav.breadcrumbs li").all_inner_texts()
+    assert crumbs[0].endswith("第5次茨木市総合計画") and crumbs[-1] == "戦略的なシティプロモーションの構築と展開"
+    b.screenshot("initiative", down_to="table.commitments")
+    healthy(b)
+
+
+def test_glossary_term_reached_from_its_mark_in_the_text(browser):
+    b = browser()
+    b.open(INITIATIVE)
+    mark = b.page.locator("table.commitments a.mark", has_text="※1")
+    assert mark.count() == 1
+    mark.click()
+    assert b.path == TERM
+    assert "三つの基本方向" in b.page.locator("h1").inner_text()
+    # The term's page shows its definition, the city's word, and where it is used.
+    assert b.page.locator("section.texts p[lang=ja]").count() >= 1
+    assert b.page.get_by_role("link", name=re.compile("7-1-1")).count() >= 1
+    b.screenshot("glossary-term")
+    healthy(b)
+
+
+def test_language_switch_is_remembered_across_pages(browser):
+    b = browser()
+    b.open(INITIATIVE)
+    assert b.page.locator("#h-commitments").inner_text() == "各主体が行うこと"
+    b.page.locator("a.lang-switch").click()
+    assert b.html_lang() == "en"
+    assert b.page.locator("#h-commitments").inner_text() == "What each actor will do"
+    # The city's text stays Japanese, and says so.
+    assert b.page.locator("table.commitments td p[lang=ja]").count() >= 3
+    healthy(b)  # the English page too: contrast and labels do not depend on the language
+    b.page.locator("nav.breadcrumbs a").last.click()
+    assert b.path == POLICY and b.html_lang() == "en"
+    b.page.locator("a.lang-switch").click()
+    assert b.html_lang() == "ja"
+    b.open("/")
+    assert b.html_lang() == "ja"
+
+
+def test_search_from_the_header(browser):
+    b = browser()
+    b.open("/")
+    b.page.get_by_role("searchbox").fill("シティプロモーション")
+    b.page.get_by_role("searchbox").press("Enter")
+    b.page.wait_for_url(re.compile(r"/search\?q="))
+    marks = b.page.locator("main mark").all_inner_texts()
+    assert marks and set(marks) == {"シティプロモーション"}
+    b.screenshot("search")
+    healthy(b)
+    b.page.locator("main li a").first.click()
+    assert b.path.startswith(f"{DOC}/")
+
+
+def test_running_an_example_query_on_the_query_page(browser):
+    b = browser()
+    b.open("/sparql")
+    options = b.page.locator("#examples option").all_inner_texts()
+    example = next(i for i, text in enumerate(options) if text.startswith("plan-structure:"))
+    b.page.select_option("#examples", index=example)
+    assert "jcp:" in b.page.locator("#query").input_value() or "PREFIX" in b.page.locator("#query").input_value()
+    b.page.get_by_role("button", name="実行").click()
+    table = b.page.locator("#results-body table.results")
+    table.wait_for()
+    # One row per initiative: 23 in chapter 7.
+    assert table.locator("tbody tr").count() == 23
+    assert "7-1-1" in table.inner_text()
+    b.screenshot("query")
+    healthy(b)
+
+
+# -- without JavaScript ------------------------------------------------------------------
+
+
+def test_everything_but_the_query_page_works_without_javascript(browser):
+    """The same journey with scripts off: pages, the glossary mark, the switch and the search are plain HTML."""
+    b = browser(javascript=False)
+    b.open("/")
+    b.page.locator("a.policy", has_text="7-1").first.click()
+    assert b.path == POLICY
+    b.page.locator("ol.children a", has_text="戦略的なシティプロモーションの構築と展開").click()
+    assert b.page.locator("table.commitments tbody tr").count() == 3
+    b.page.locator("table.commitments a.mark", has_text="※1").click()
+    assert b.path == TERM
+    b.page.locator("a.lang-switch").click()
+    assert b.html_lang() == "en"
+    b.page.get_by_role("searchbox").fill("協働")
+    b.page.get_by_role("button", name="Search").click()
+    assert b.path.startswith("/search?q=") and b.page.locator("main mark").count() > 0
+    healthy(b)
+    # The query page is the one that needs JavaScript for its examples, but its form still runs a query.
+    b.open("/sparql")
+    b.page.get_by_role("button", name="Run").click()
+    assert b.page.locator("table.results tbody tr").count() > 0
