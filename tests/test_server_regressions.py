@@ -51,3 +51,11 @@ def test_every_example_of_the_query_page_runs(client):
         rows[example["name"]] = len(response.json["results"]["bindings"])
         response.close()
     assert rows["actor-commitments"] == 23  # the city's commitments: one per initiative, with the default actor
+
+
+def test_favicon_ico_is_not_a_404(client):
+    # Seen by the browser tests: Chromium asks for /favicon.ico on a first visit whatever the page's
+    # <link rel="icon"> says, and the 404 showed as a console error.
+    response = client.get("/favicon.ico", follow_redirects=True)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    response.close()
