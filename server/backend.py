@@ -133,14 +133,20 @@ class Backend(ABC):
         return list(dict.fromkeys(s for s, _, _, _ in self.quads(None, predicate, obj)))
 
     def exists(self, iri: str) -> bool:
+        """Whether the release says anything about ``iri`` (remembered: every /id/ request asks)."""
         if not valid_iri(iri):
             return False
-        node = URIRef(iri)
-        return (
-            iri in self.named_graphs
-            or next(self.quads(node, limit=1), None) is not None
-            or next(self.quads(o=node, limit=1), None) is not None
-        )
+        key = ("exists", iri)
+        known = self.cache.get(key)
+        if known is None:
+            node = URIRef(iri)
+            known = (
+                iri in self.named_graphs
+                or next(self.quads(node, limit=1), None) is not None
+                or next(self.quads(o=node, limit=1), None) is not None
+            )
+            self.cache[key] = known
+        return known
 
     def graph_quads(self, graph: str) -> Iterator[Quad]:
         return self.quads(g=URIRef(graph))

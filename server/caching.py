@@ -26,8 +26,14 @@ def cached_response(
     content_type: str,
     render: Callable[[], bytes | tuple[bytes, dict[str, str]]],
     vary: tuple[str, ...] = (),
+    check: Callable[[], Response | None] | None = None,
 ) -> Response:
-    """``render`` gives the body, or the body and headers that belong to it (cached together)."""
+    """``render`` gives the body, or the body and headers that belong to it (cached together).
+
+    ``check`` runs only when something must be rendered: a revalidation or a cached body
+    proves the document existed in this release, so neither pays for it (with an external
+    store, a check is a round trip).
+    """
     etag = etag_of(backend, *key)
     response = make_response()
     response.set_etag(etag)
@@ -39,6 +45,9 @@ def cached_response(
         return response
     cached = backend.cache.get(etag)
     if cached is None:
+        refused = check() if check is not None else None
+        if refused is not None:
+            return refused
         rendered = render()
         cached = rendered if isinstance(rendered, tuple) else (rendered, {})
         backend.cache[etag] = cached

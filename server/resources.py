@@ -8,6 +8,7 @@ redirects to a document about it in the negotiated format
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request
@@ -85,15 +86,16 @@ def document(rest: str) -> Response:
     stem, fmt = split_suffix(rest, (*RESOURCE_FORMATS, TEXT))
     path = stem if stem == "def" or stem.startswith("def/") else f"id/{stem}"
     iri = links.iri_for_path(path)
-    if not backend.exists(iri):
-        return not_found(iri, path)
     formats = offered(backend, iri)
     negotiated = fmt is None
     if negotiated:
         fmt = by_key(request.args.get("format"), formats) or negotiate(accept_of(request), formats)
     if fmt is None or fmt not in formats:
-        return not_acceptable(f"/{path}", formats)
-    response = represent(backend, iri, f"/{path}", fmt, formats)
+        return not_acceptable(f"/{path}", formats) if backend.exists(iri) else not_found(iri, path)
+    # Existence is checked only when the document is not cached (see cached_response).
+    response = represent(
+        backend, iri, f"/{path}", fmt, formats, check=lambda: None if backend.exists(iri) else not_found(iri, path)
+    )
     if negotiated:
         response.vary.add("Accept")
         response.headers["Content-Location"] = links.doc_path(f"/{path}", fmt.key)
@@ -113,13 +115,21 @@ def browse() -> Response:
     return represent(backend, iri, "/browse", HTML, (HTML,))
 
 
-def represent(backend: Backend, iri: str, resource_path: str, fmt: Format, formats: tuple[Format, ...]) -> Response:
+def represent(
+    backend: Backend,
+    iri: str,
+    resource_path: str,
+    fmt: Format,
+    formats: tuple[Format, ...],
+    check: Callable[[], Response | None] | None = None,
+) -> Response:
     response = cached_response(
         backend,
         ("resource", iri, fmt.key, lang() if fmt is HTML else ""),
         fmt.content_type,
         lambda: render(backend, iri, resource_path, fmt, formats),
         vary=("Accept-Language", "Cookie") if fmt is HTML else (),
+        check=check,
     )
     response.headers["Link"] = alternates(resource_path, formats)
     return response
