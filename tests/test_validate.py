@@ -132,6 +132,7 @@ class Mutation:
     name: str
     apply: Callable[[Dataset], None]
     expected: dict[str, str]  # shape (local name) → severity
+    value: str | None = None  # the sh:value a finding must name, when that matters
 
 
 SUGGESTION = iri("sdg-suggestion/7-5-g5")
@@ -332,7 +333,9 @@ MUTATIONS = [
         drop(iri("initiative/7-2-7"), JCP.mentions, iri("term/7-2-n6")),
         {"FootnoteResolves": W, "GlossaryTerm-mentioned": W},
     ),
-    Mutation("mark without a footnote", append(iri("initiative/7-1-1"), JCP.goal, "※9"), {"FootnoteResolves": W}),
+    Mutation(
+        "mark without a footnote", append(iri("initiative/7-1-1"), JCP.goal, "※9"), {"FootnoteResolves": W}, value="※9"
+    ),
     Mutation("a duplicate notation", add(iri("glossary"), SKOS.notation, Literal("7-1")), {"UniqueNotation": V}),
     # source excerpts
     Mutation("excerpt as a blank node", rename(iri("source#line=7,8"), BNode()), {"SourceExcerptShape": V}),
@@ -426,6 +429,8 @@ def test_each_mutation_is_reported_by_its_shapes(mutation, compiled, baseline):
         assert finding.severity == mutation.expected[shape], finding
         assert_bilingual(finding)
     assert report.conforms == (V not in mutation.expected.values())
+    if mutation.value is not None:
+        assert mutation.value in {f.value for f in new}
 
 
 def assert_bilingual(finding: validate.Finding) -> None:
