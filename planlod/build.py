@@ -116,11 +116,17 @@ def run(settings: Settings, out: Path | None = None, step: Step = quiet, workers
     out = Path(out or settings.build_dir)
     clock = Clock()
     started = time.perf_counter()
+    if settings.reasoner:
+        from planlod.reason import require_java
+
+        require_java()  # before any work, not after the first plan
     with _locked(out):
         infos = _discover(settings)
         with _staging(out) as staging:
             with clock("plans"):
-                tally = _stream_plans(infos, settings.base_iri, staging, _workers(workers, len(infos)), step)
+                tally = _stream_plans(
+                    infos, settings.base_iri, staging, _workers(workers, len(infos)), step, settings.reasoner
+                )
             if not tally.report.conforms:
                 raise BuildError(
                     f"validation found {len(tally.report.violations)} violation(s); nothing was published.\n"
@@ -155,12 +161,15 @@ def _workers(requested: int | None, plans: int) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _stream_plans(infos: list[DatasetInfo], base: str, staging: Path, workers: int, step: Step) -> _Tally:
+def _stream_plans(
+    infos: list[DatasetInfo], base: str, staging: Path, workers: int, step: Step, reasoner: bool = False
+) -> _Tally:
     """Write the vocabulary and every plan's graphs to ``dataset.nq``, validating each plan on the way."""
     tally = _Tally()
+    tally.report.reasoned = reasoner
     with open(staging / NQUADS, "wb") as nquads:
         nquads.write(pipeline.nquads(pipeline.vocabulary_dataset(), tally.census))
-        for done, result in enumerate(_processed(infos, base, workers), start=1):
+        for done, result in enumerate(_processed(infos, base, workers, reasoner), start=1):
             nquads.write(result.nquads)
             _copy_source(result.info, staging)
             tally.add(result)
@@ -168,16 +177,16 @@ def _stream_plans(infos: list[DatasetInfo], base: str, staging: Path, workers: i
     return tally
 
 
-def _processed(infos: Sequence[DatasetInfo], base: str, workers: int) -> Iterator[PlanResult]:
+def _processed(infos: Sequence[DatasetInfo], base: str, workers: int, reasoner: bool = False) -> Iterator[PlanResult]:
     """Each plan processed, in order; in a process pool when ``workers`` > 1."""
     if workers <= 1:
         for info in infos:
-            yield pipeline.process(info, base)
+            yield pipeline.process(info, base, reasoner)
         return
     # "spawn": a fresh interpreter per worker, safe whatever threads the caller runs (a progress bar).
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
     try:
-        for result in pool.map(pipeline.process_in_worker, infos, [base] * len(infos)):
+        for result in pool.map(pipeline.process_in_worker, infos, [base] * len(infos), [reasoner] * len(infos)):
             if isinstance(result, pipeline.Failure):
                 raise result.error()
             yield result

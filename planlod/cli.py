@@ -33,6 +33,7 @@ from planlod.linking import LinkError
 from planlod.publish import PublishError
 from planlod.queries import ParameterError, QueryFileError
 from planlod.query import QueryError
+from planlod.reason import JavaMissing, ReasonerError
 from planlod.scaffold import ScaffoldError
 from planlod.source import SourceError
 from planlod.synth import SynthError
@@ -54,6 +55,8 @@ USER_ERRORS = (
     PublishError,
     LinkError,
     ScaffoldError,
+    JavaMissing,
+    ReasonerError,
     FileNotFoundError,
 )
 
@@ -73,6 +76,13 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def settings_from(ctx: click.Context) -> Settings:
     return ctx.obj
+
+
+reasoner_option = click.option(
+    "--reasoner/--no-reasoner",
+    default=None,
+    help="Prove the data consistent with the ontology (HermiT, needs Java); on unless PLANLOD_REASONER=0.",
+)
 
 
 @click.group()
@@ -129,10 +139,12 @@ def run_build(settings: Settings, out_dir: Path | None, workers: int | None = No
     type=click.IntRange(min=1),
     help="Processes for the per-plan work (default: one per core when there are many plans).",
 )
+@reasoner_option
 @click.pass_obj
 @user_errors
-def build_command(settings: Settings, out_dir: Path | None, workers: int | None) -> None:
+def build_command(settings: Settings, out_dir: Path | None, workers: int | None, reasoner: bool | None) -> None:
     """Parse, check and publish every plan under the data folder."""
+    settings = settings.with_(reasoner=reasoner)
     result = run_build(settings, out_dir, workers)
     table = Table(title=f"published {result.release}")
     for column in ("plan", "policies", "initiatives", "commitments", "sector plans", "glossary terms"):
@@ -148,7 +160,8 @@ def build_command(settings: Settings, out_dir: Path | None, workers: int | None)
         table.add_row(f"all {len(plans)} plans", *(str(sum(p[k] for p in plans)) for k in counted))
     out.print(table)
     warnings = [f for f in result.report.findings if f.severity != "Violation"]
-    out.print(f"{result.stats['quads']} quads; validation: conforms, {len(warnings)} warning(s)/note(s)")
+    owl = "consistent (HermiT)" if result.report.reasoned else "not checked (--no-reasoner)"
+    out.print(f"{result.stats['quads']} quads; validation: conforms, {len(warnings)} warning(s)/note(s); OWL: {owl}")
 
 
 @cli.command("synth")
@@ -191,18 +204,24 @@ def require_release(settings: Settings) -> Path:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the SHACL report (Turtle) here.",
 )
+@reasoner_option
 @click.pass_obj
 @user_errors
-def validate_command(settings: Settings, lang: str, report_path: Path | None) -> None:
-    """Check the built data against the shapes; exit 1 on any violation."""
+def validate_command(settings: Settings, lang: str, report_path: Path | None, reasoner: bool | None) -> None:
+    """Check the built data against the shapes and the ontology; exit 1 on any violation."""
     from planlod import validate
 
+    settings = settings.with_(reasoner=reasoner)
+    if settings.reasoner:
+        from planlod.reason import require_java
+
+        require_java()  # say so before the shapes have run for nothing
     release = require_release(settings)
     dataset = load_release(release)
-    report = validate.check(dataset)
+    report = validate.check(dataset, reasoner=settings.reasoner)
     print_report(report, lang)
     if report_path:
-        report.results.serialize(report_path, format="turtle", encoding="utf-8")
+        report.shacl_report().serialize(report_path, format="turtle", encoding="utf-8")
     if not report.conforms:
         sys.exit(1)
 
@@ -215,16 +234,40 @@ def load_release(release: Path) -> Any:
     return dataset
 
 
+REPORT_HEADINGS = {
+    "en": ("Quality gate", "severity", "focus node", "path", "message"),
+    "ja": ("品質検査", "重大度", "対象", "パス", "メッセージ"),
+}
+SEVERITY_STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
+
+
 def print_report(report: Any, lang: str) -> None:
-    table = Table(title="SHACL validation")
-    for column in ("severity", "focus node", "path", "message"):
+    """The findings as a table, messages in ``lang``, then one line with the verdict."""
+    title, *columns = REPORT_HEADINGS[lang]
+    table = Table(title=title)
+    for column in columns:
         table.add_column(column, overflow="fold")
     for finding in report.sorted():
-        table.add_row(finding.severity, finding.focus, finding.path or "", finding.message(lang))
+        severity = f"[{SEVERITY_STYLE.get(finding.severity, '')}]{finding.severity}[/]"
+        table.add_row(severity, finding.focus, compact(finding.path), finding.message(lang))
     if report.findings:
         out.print(table)
     verdict = "conforms" if report.conforms else f"{len(report.violations)} violation(s)"
-    out.print(f"validation: {verdict}; {len(report.findings)} finding(s) in all")
+    owl = "checked (HermiT)" if report.reasoned else "not checked (--no-reasoner)"
+    out.print(f"validation: {verdict}; {len(report.findings)} finding(s) in all; OWL consistency {owl}")
+
+
+def compact(iri: str | None) -> str:
+    """``jcp:necessity`` for a path IRI in a known namespace, to keep the table narrow."""
+    from planlod.vocab import PREFIXES
+
+    if not iri:
+        return ""
+    inverse, name = ("^", iri[1:]) if iri.startswith("^") else ("", iri)
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
+        if name.startswith(str(ns)):
+            return f"{inverse}{prefix}:{name[len(str(ns)) :]}"
+    return iri
 
 
 @cli.command("query")

@@ -52,6 +52,8 @@ class Settings:
     page_cache_size: int = 4096
     # Releases kept next to the live one, so a bad build can be rolled back by hand.
     keep_releases: int = 2
+    # Prove each plan consistent with the ontology (HermiT, which needs Java) in build and validate.
+    reasoner: bool = True
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/") or "://" not in self.base_iri:
@@ -75,6 +77,9 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
 def _convert(name: str, kind: Any, raw: str) -> Any:
     kind = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
     try:
@@ -84,6 +89,8 @@ def _convert(name: str, kind: Any, raw: str) -> Any:
             return float(raw)
         if kind == "int":
             return int(raw)
-    except ValueError:
+        if kind == "bool":
+            return _BOOLEANS[raw.strip().lower()]
+    except (ValueError, KeyError):
         raise ConfigError(f"PLANLOD_{name.upper()} must be a {kind}, got {raw!r}") from None
     return raw

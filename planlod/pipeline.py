@@ -159,9 +159,9 @@ class PlanResult:
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # per stage
 
 
-def process(info: DatasetInfo, base: str) -> PlanResult:
-    """Parse, graph, validate and serialize one plan; raise its source error, if any."""
-    from planlod import validate  # pyshacl is slow to import and only needed here
+def process(info: DatasetInfo, base: str, reasoner: bool = False) -> PlanResult:
+    """Parse, graph, validate (with the OWL reasoner if asked) and serialize one plan; raise its source error."""
+    from planlod import quality, validate  # pyshacl is slow to import and only needed here
 
     clock = Clock(time.process_time)
     with clock("parse"):
@@ -174,7 +174,11 @@ def process(info: DatasetInfo, base: str) -> PlanResult:
         add_vocabulary(dataset)
         report = validate.check(dataset)
         results = report.results.serialize(format="nt", encoding="utf-8") if len(report.results) else b""
+    if reasoner:
+        with clock("owl"):  # HermiT runs in a Java process: its own time is not counted here
+            validate.add_reasoning(report, dataset)
     # Graphs derived from the check (such as a quality graph) belong in `dataset` here, before it is written.
+    quality.add_to(dataset, report)
     with clock("serialize"):
         census = Census()
         data = nquads(dataset, census, skip=VOCABULARY_GRAPHS)  # written once for all plans
@@ -205,9 +209,9 @@ class Failure:
         return SourceError(self.path, self.line, self.reason)
 
 
-def process_in_worker(info: DatasetInfo, base: str) -> PlanResult | Failure:
+def process_in_worker(info: DatasetInfo, base: str, reasoner: bool = False) -> PlanResult | Failure:
     try:
-        return process(info, base)
+        return process(info, base, reasoner)
     except SourceError as exc:
         return Failure(str(exc.path), exc.line, exc.reason)
 

@@ -30,7 +30,16 @@ from planlod.findings import SEVERITY_ORDER, Finding, Report
 from planlod.iri import PLAN_GRAPH, SDG_GRAPH
 from planlod.vocab import ONTOLOGY_IRI, PREFIXES, RDF, SDG_GOALS_GRAPH, SH
 
-__all__ = ["REPORT_FILE", "SEVERITY_ORDER", "SHAPE_FILES", "Finding", "Report", "check", "write_report"]
+__all__ = [
+    "REPORT_FILE",
+    "SEVERITY_ORDER",
+    "SHAPE_FILES",
+    "Finding",
+    "Report",
+    "add_reasoning",
+    "check",
+    "write_report",
+]
 
 # shapes file → the graphs (by role) its data graph is made of
 SHAPE_FILES: dict[str, tuple[str, ...]] = {
@@ -65,11 +74,19 @@ def check(dataset: Dataset, shapes_dir: Path = SHAPES_DIR, reasoner: bool = Fals
         report.results += results
         report.findings.extend(_findings(results))
     if reasoner:
-        from planlod import reason  # owlready2 is slow to import; most checks never reason
-
-        report.findings.extend(reason.check(dataset))
-        report.reasoned = True
+        add_reasoning(report, dataset)
     return report
+
+
+def add_reasoning(report: Report, dataset: Dataset, cache: Path | None = None) -> None:
+    """Add the OWL reasoner's findings on ``dataset`` (see :mod:`planlod.reason`) to ``report``.
+
+    Proofs are kept in :func:`planlod.reason.default_cache` unless ``cache`` says otherwise.
+    """
+    from planlod import reason
+
+    report.findings.extend(reason.check(dataset, cache or reason.default_cache()))
+    report.reasoned = True
 
 
 def write_report(report: Report, directory: Path) -> Path:
