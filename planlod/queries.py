@@ -98,6 +98,24 @@ class NamedQuery:
         return bound
 
 
+def with_values(query: str, bindings: dict[str, Node]) -> str:
+    """Bind terms with an inline VALUES block at the top of the WHERE group.
+
+    For stores reached over the Protocol (which has no parameter binding) and for showing a
+    query with its defaults: an inline block joins with the group, so FILTERs see the
+    values (a trailing VALUES clause would come too late for them), and rdflib writes
+    each term with its escapes.
+    """
+    if not bindings:
+        return query
+    m = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
+    if m is None:
+        raise ValueError("a query with bindings needs a WHERE clause")
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(term.n3() for term in bindings.values())
+    return f"{query[: m.end()]}\n  VALUES ({names}) {{ ({terms}) }}\n{query[m.end() :]}"
+
+
 def parse_header(text: str) -> dict[str, Any]:
     lines = []
     for line in text.splitlines():

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
-import re
 import tempfile
 import threading
 import time
@@ -31,6 +30,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from planlod.config import Settings
 from planlod.publish import DCTERMS, VOID, StoreEndpoints, release_graph_iri
+from planlod.queries import with_values
 from planlod.querypool import QueryAnswer, QueryFailed, QueryRequest, decode_term
 from server.backend import Backend, Quad, ReleaseInfo, StoreUnavailable
 from server.sparql_guard import inspect, query_form
@@ -43,22 +43,6 @@ DUMP_FORMATS = {
     "dataset.ttl": ox.RdfFormat.TURTLE,
     "dataset.jsonld": ox.RdfFormat.JSON_LD,
 }
-
-
-def with_values(query: str, bindings: dict[str, Node]) -> str:
-    """Bind terms with an inline VALUES block at the top of the WHERE group.
-
-    The Protocol has no parameter binding; an inline VALUES block joins with the group,
-    so FILTERs see the values, and rdflib serializes each term with its escapes.
-    """
-    if not bindings:
-        return query
-    m = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
-    if m is None:
-        raise ValueError("a query with bindings needs a WHERE clause")
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
-    return f"{query[: m.end()]}\n  VALUES ({names}) {{ ({terms}) }}\n{query[m.end() :]}"
 
 
 def from_json(cell: dict) -> Node:

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from planlod.queries import load_all
+from planlod.queries import load_all, with_values
 from planlod.querypool import QueryFailed, QueryRequest
 from server.backend import get_backend
 from server.negotiation import HTML, RDF_FORMATS, Format, accept_of, by_key, negotiate
@@ -135,13 +135,10 @@ def examples() -> list[dict]:
         if any(param.required and param.default is None for param in q.parameters):
             continue
         body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#+")).strip()
-        # Defaults go in a trailing VALUES clause: pasting a term over the variable would break the
-        # SELECT projection, where the parameter variables of queries/ always appear.
+        # Pasting a term over the variable would break the SELECT projection, where the parameter
+        # variables of queries/ always appear; an inline VALUES block keeps the query valid.
         defaults = {p.variable: p.to_term(p.default) for p in q.parameters if p.default is not None}
-        if defaults:
-            names = " ".join(f"?{v}" for v in defaults)
-            terms = " ".join(term.n3() for term in defaults.values())
-            body += f"\nVALUES ({names}) {{ ({terms}) }}"
+        body = with_values(body, defaults)
         found.append({"name": q.name, "summary": q.summary, "text": body})
     return found
 

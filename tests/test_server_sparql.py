@@ -255,3 +255,17 @@ def test_rdflib_dereferences_over_http(live_server):
     graph = Graph()
     graph.parse(f"{live_server}/id/272116/5th/policy/7-1")
     assert (URIRef("https://w3id.org/jp-cityplan/id/272116/5th/policy/7-1"), JCP.hasInitiative, None) in graph
+
+
+def test_every_example_on_the_query_page_answers(client):
+    import html as html_module
+    import re
+
+    page = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    examples = re.findall(r'<template id="example-\d+">(.*?)</template>', page, re.DOTALL)
+    assert len(examples) >= 10
+    for text in examples:
+        response = client.post("/sparql", data={"query": html_module.unescape(text)},
+                               headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+        assert response.status_code == 200, text[:80]
+        assert json.loads(response.get_data())["results"]["bindings"], f"no rows: {text[:80]}"
