@@ -136,6 +136,8 @@ class Mutation:
 
 
 SUGGESTION = iri("sdg-suggestion/7-5-g5")
+ADMS_STATUS = URIRef("http://www.w3.org/ns/adms#status")
+UNDER_DEVELOPMENT = URIRef("http://purl.org/adms/status/UnderDevelopment")
 VOLUNTEER = iri("actor/volunteer")
 
 MUTATIONS = [
@@ -149,6 +151,9 @@ MUTATIONS = [
     Mutation("plan without publisher", drop(iri(), DCTERMS.publisher), {"Plan-publisher": V}),
     Mutation("plan without glossary", drop(iri(), JCP.glossary), {"Plan-glossary": V}),
     Mutation("plan without chapters", drop(iri(), JCP.hasChapter), {"Plan-hasChapter": V}),
+    Mutation(
+        "a draft has no chapters yet", both(add(iri(), ADMS_STATUS, UNDER_DEVELOPMENT), drop(iri(), JCP.hasChapter)), {}
+    ),
     Mutation("plan without period", drop(iri(), DCTERMS.temporal), {"Plan-period": I}),
     Mutation(
         "plan without English label",
