@@ -181,6 +181,23 @@ def require_tool(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def java() -> None:
+    """Java, for the OWL reasoner (HermiT, run by owlready2)."""
+    from planlod.reason import java_available
+
+    if not java_available():
+        require_tool("no Java for the OWL reasoner (HermiT): apt-get install default-jre-headless")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def proof_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Proofs of OWL consistency are kept for this session only, not in the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PLANLOD_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
+@pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium driven by Playwright (Playwright's own browser download cannot work here)."""
     executable = os.environ.get("PLANLOD_CHROMIUM") or "/usr/bin/chromium"
