@@ -161,7 +161,10 @@ def build_command(settings: Settings, out_dir: Path | None, workers: int | None,
     out.print(table)
     warnings = [f for f in result.report.findings if f.severity != "Violation"]
     owl = "consistent (HermiT)" if result.report.reasoned else "not checked (--no-reasoner)"
-    out.print(f"{result.stats['quads']} quads; validation: conforms, {len(warnings)} warning(s)/note(s); OWL: {owl}")
+    out.print(
+        f"{result.stats['quads']} quads; validation: conforms, {len(warnings)} warning(s)/note(s); OWL: {owl}",
+        soft_wrap=True,
+    )
 
 
 @cli.command("synth")
@@ -254,7 +257,7 @@ def print_report(report: Any, lang: str) -> None:
         out.print(table)
     verdict = "conforms" if report.conforms else f"{len(report.violations)} violation(s)"
     owl = "checked (HermiT)" if report.reasoned else "not checked (--no-reasoner)"
-    out.print(f"validation: {verdict}; {len(report.findings)} finding(s) in all; OWL consistency {owl}")
+    out.print(f"validation: {verdict}; {len(report.findings)} finding(s) in all; OWL consistency {owl}", soft_wrap=True)
 
 
 def compact(iri: str | None) -> str:

@@ -1,0 +1,149 @@
+"""OWL consistency: HermiT (through owlready2) proves the real data consistent and names what is not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph, Literal, URIRef
+
+from planlod import reason
+from planlod.cli import cli
+from planlod.vocab import JCP, OWL, RDF, RDFS
+
+PLAN = "https://w3id.org/jp-cityplan/id/272116/5th"
+
+
+def iri(path: str) -> URIRef:
+    return URIRef(f"{PLAN}/{path}")
+
+
+def copy(dataset: Dataset) -> Dataset:
+    out = Dataset()
+    for graph in dataset.graphs():
+        target = out.graph(graph.identifier)
+        target.addN((s, p, o, target) for s, p, o in graph)
+    return out
+
+
+def plan_graph(dataset: Dataset):
+    return dataset.graph(iri("graph/plan"))
+
+
+def test_the_real_data_is_consistent(compiled, java, tmp_path):
+    assert reason.check(compiled.dataset, cache=tmp_path) == []
+    # The proof is kept, named after the triples: the same data is not proved twice.
+    assert len(list(tmp_path.iterdir())) == 1
+    assert reason.check(compiled.dataset, cache=tmp_path) == []
+    assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_an_individual_of_two_disjoint_classes_is_named(compiled, java, tmp_path):
+    dataset = copy(compiled.dataset)
+    plan_graph(dataset).add((iri("policy/7-1"), RDF.type, JCP.Initiative))
+    (finding,) = reason.check(dataset, cache=tmp_path)
+    assert (finding.severity, finding.shape, finding.focus) == (
+        "Violation",
+        reason.CHECK_CONSISTENCY,
+        str(iri("policy/7-1")),
+    )
+    assert set(finding.messages) == {"ja", "en"}
+    assert "disjoint" in finding.message("en") and "互いに素" in finding.message("ja")
+    assert list(tmp_path.iterdir()) == []  # failures are worked out again every time, never cached
+
+
+def test_a_link_to_the_wrong_kind_of_thing_blames_the_linking_resource(compiled, java):
+    # jcp:initiativeOf has the range jcp:Policy; a commitment is not one (and cannot be: disjoint).
+    dataset = copy(compiled.dataset)
+    plan_graph(dataset).add((iri("initiative/7-1-1"), JCP.initiativeOf, iri("initiative/7-1-2/commitment/city")))
+    assert [f.focus for f in reason.check(dataset)] == [str(iri("initiative/7-1-1"))]
+
+
+def test_an_unsatisfiable_class_is_named(compiled, java):
+    dataset = copy(compiled.dataset)
+    ontology = dataset.graph(URIRef("https://w3id.org/jp-cityplan/def"))
+    oddity = JCP.PolicyInitiative
+    ontology.add((oddity, RDF.type, OWL.Class))
+    ontology.add((oddity, RDFS.subClassOf, JCP.Policy))
+    ontology.add((oddity, RDFS.subClassOf, JCP.Initiative))
+    (finding,) = reason.check(dataset)
+    assert (finding.shape, finding.focus) == (reason.CHECK_SATISFIABILITY, str(oddity))
+    assert "unsatisfiable" in finding.message("en") and "充足不能" in finding.message("ja")
+
+
+# -- declarations (no Java needed) ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def inputs(compiled) -> Graph:
+    """What the reasoner reads of the real plan: its graphs and the vocabulary."""
+    ((plan, graph),) = reason.inputs(compiled.dataset)
+    assert plan == PLAN
+    return graph
+
+
+def extended(graph: Graph, *triples) -> Graph:
+    out = Graph()
+    out += graph
+    for triple in triples:
+        out.add(triple)
+    return out
+
+
+def test_every_term_the_data_uses_is_declared(inputs):
+    assert reason.undeclared(inputs) == []
+
+
+def test_an_undeclared_property_is_named(inputs):
+    graph = extended(inputs, (iri("policy/7-1"), URIRef("http://example.org/note"), Literal("x")))
+    (finding,) = reason.undeclared(graph)
+    assert finding.focus == "http://example.org/note" and finding.shape == reason.CHECK_DECLARATION
+
+
+def test_a_term_declared_as_two_kinds_of_property_is_named(inputs):
+    graph = extended(inputs, (JCP.partOfPlan, RDF.type, OWL.AnnotationProperty))
+    (finding,) = reason.undeclared(graph)
+    assert finding.focus == str(JCP.partOfPlan) and "OWL 2 DL" in finding.message("en")
+
+
+def test_a_literal_value_of_an_object_property_is_named(inputs):
+    graph = extended(inputs, (iri("initiative/7-1-1"), JCP.initiativeOf, Literal("7-1")))
+    (finding,) = reason.undeclared(graph)
+    assert (finding.focus, finding.value) == (str(JCP.initiativeOf), "7-1")
+
+
+def test_an_undeclared_class_is_named(inputs):
+    graph = extended(inputs, (iri("policy/7-1"), RDF.type, URIRef("http://example.org/Thing")))
+    (finding,) = reason.undeclared(graph)
+    assert finding.focus == "http://example.org/Thing"
+
+
+# -- without Java ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_java(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no `java` on the PATH
+
+
+def test_without_java_the_reasoner_says_what_to_do(compiled, no_java):
+    with pytest.raises(reason.JavaMissing, match="install a Java runtime .* or pass --no-reasoner"):
+        reason.check(compiled.dataset)
+
+
+def test_validate_without_java_is_one_line_unless_told_not_to_reason(settings, release, no_java):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--build-dir", str(settings.build_dir), "validate"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "--no-reasoner" in result.output
+    result = runner.invoke(cli, ["--build-dir", str(settings.build_dir), "validate", "--no-reasoner"])
+    assert result.exit_code == 0, result.output
+    assert "not checked (--no-reasoner)" in result.output
+
+
+def test_build_without_java_publishes_nothing(tmp_path, data_copy, no_java):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["--data-dir", str(data_copy()), "--build-dir", str(out), "build"])
+    assert result.exit_code == 1 and "--no-reasoner" in result.output
+    assert not Path(out / "current").exists()
