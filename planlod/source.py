@@ -68,7 +68,19 @@ def read_lines(path: Path, encoding: str = "utf-8") -> list[Line]:
         ) from None
     if "\x00" in text:
         raise SourceError(path, text[: text.index("\x00")].count("\n") + 1, "the file contains NUL characters")
-    return [Line(n, t.rstrip("\r")) for n, t in enumerate(text.split("\n"), start=1)]
+    lines = [Line(n, t.rstrip("\r")) for n, t in enumerate(text.split("\n"), start=1)]
+    for line in lines:
+        # Invisible in an editor, invalid in XML (RDF/XML, SPARQL XML results): never publish them.
+        bad = _CONTROL.search(line.text)
+        if bad:
+            raise SourceError(
+                path, line.number, f"the line contains the control character U+{ord(bad.group()):04X}; remove it"
+            )
+    return lines
+
+
+# Characters no text of a plan holds: C0 controls but tab, DEL, C1 controls, noncharacters U+FFFE/U+FFFF.
+_CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 # A space is layout when it does not sit between two half-width word characters:
@@ -98,10 +110,27 @@ def compact(text: str) -> str:
 _ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
+def _is_text_character(code: int) -> bool:
+    """Not a control, surrogate, noncharacter or beyond Unicode (html.unescape would drop or replace those)."""
+    return (
+        0x20 <= code <= 0x10FFFF
+        and not 0x7F <= code <= 0x9F
+        and not 0xD800 <= code <= 0xDFFF
+        and not 0xFDD0 <= code <= 0xFDEF
+        and code & 0xFFFE != 0xFFFE
+    )
+
+
 def _unescape(text: str, path: Path, line: int) -> str:
     for m in _ENTITY.finditer(text):
         name = m.group(1)
-        if not name.startswith("#") and f"{name};" not in html5:
+        if name.startswith("#"):
+            code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+            if not _is_text_character(code):
+                raise SourceError(
+                    path, line, f"character reference {m.group(0)!r} names no character that text can hold"
+                )
+        elif f"{name};" not in html5:
             raise SourceError(path, line, f"unknown character reference {m.group(0)!r}")
     return html.unescape(text)
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import gc
 import zlib
+from pathlib import Path
+
+import pytest
+
+from planlod.ingest import parse
+from planlod.source import SourceError
 
 
 def test_a_compressed_dump_download_closes_its_file(client):
@@ -59,3 +65,34 @@ def test_favicon_ico_is_not_a_404(client):
     response = client.get("/favicon.ico", follow_redirects=True)
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     response.close()
+
+
+def damaged(data_copy, old: str, new: str) -> Path:
+    """The real source with the first ``old`` replaced by ``new``, and the line where it happened."""
+
+    def edit(lines: list[str]) -> list[str]:
+        at = next(n for n, line in enumerate(lines) if old in line)
+        lines[at] = lines[at].replace(old, new, 1)
+        return lines
+
+    return data_copy(edit) / "272116-ibaraki-5th" / "source.txt"
+
+
+@pytest.mark.parametrize("reference", ["&#0;", "&#1;", "&#x7f;", "&#x85;", "&#xD800;", "&#xFFFE;", "&#x110000;"])
+def test_a_reference_to_no_character_is_an_error(data_copy, reference):
+    # Found by the parser fuzz tests: html.unescape turned these into U+FFFD or dropped them without
+    # a word, so the published text silently differed from what the export says.
+    path = damaged(data_copy, "市民の市への", f"市民の{reference}市への")
+    with pytest.raises(SourceError, match=f"{reference}.*names no character") as error:
+        parse(path)
+    assert error.value.line == 11
+
+
+@pytest.mark.parametrize("control", ["\x0b", "\x1b", "\x1f", "\x7f", "\x85", "\r", "\ufffe"])
+def test_control_characters_are_an_error(data_copy, control):
+    # Found by the parser fuzz tests: a control character in a title or paragraph was published as is,
+    # invisible on the page and invalid in RDF/XML and SPARQL XML results.
+    path = damaged(data_copy, "市民の市への", f"市民の{control}市への")
+    with pytest.raises(SourceError, match=f"control character U\\+{ord(control):04X}") as error:
+        parse(path)
+    assert error.value.line == 11
