@@ -18,7 +18,7 @@ from rdflib.term import Node
 
 from planlod import validate
 from planlod.config import SHAPES_DIR
-from planlod.vocab import DCTERMS, JCP, PROV, RDF, RDFS, SDG, SH, SKOS, XSD
+from planlod.vocab import DCAT, DCTERMS, JCP, PROV, RDF, RDFS, SDG, SH, SKOS, XSD
 
 PLAN = "https://w3id.org/jp-cityplan/id/272116/5th"
 SHAPES = "https://w3id.org/jp-cityplan/shapes#"
@@ -29,6 +29,7 @@ def iri(path: str = "") -> URIRef:
 
 
 MUNICIPALITY = URIRef("https://w3id.org/jp-cityplan/id/272116")
+PERIOD = URIRef(f"{PLAN}#period")
 
 
 # -- the real data ---------------------------------------------------------------------------
@@ -155,6 +156,11 @@ MUTATIONS = [
         "a draft has no chapters yet", both(add(iri(), ADMS_STATUS, UNDER_DEVELOPMENT), drop(iri(), JCP.hasChapter)), {}
     ),
     Mutation("plan without period", drop(iri(), DCTERMS.temporal), {"Plan-period": I}),
+    Mutation(
+        "plan period ends before it starts",
+        replace(PERIOD, DCAT.endDate, Literal("2019-03-31", datatype=XSD.date)),
+        {"Plan-periodOrder": V},
+    ),
     Mutation(
         "plan without English label",
         drop(iri(), RDFS.label, Literal("The 5th Comprehensive Plan of Ibaraki City", lang="en")),
