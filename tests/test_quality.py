@@ -149,3 +149,27 @@ def test_a_build_with_a_violation_publishes_nothing(tmp_path, data_copy):
     with pytest.raises(build.BuildError, match="(?s)1 violation.*period.s start"):
         build.run(Settings(data_dir=data, build_dir=out, reasoner=False))
     assert build.current_release(out) is None
+
+
+def test_validate_prints_findings_in_the_chosen_language_and_exits_1(release, tmp_path):
+    from click.testing import CliRunner
+
+    from planlod.cli import cli
+
+    broken = tmp_path / "releases" / "broken"
+    broken.mkdir(parents=True)
+    title = f"<{iri('initiative/7-1-2')}> <{DCTERMS.title}>"
+    lines = (release / "dataset.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+    (broken / "dataset.nq").write_text("".join(line for line in lines if not line.startswith(title)), encoding="utf-8")
+    (tmp_path / "current").symlink_to("releases/broken")
+    runner = CliRunner()
+    for lang, heading in (("ja", "品質検査"), ("en", "Quality gate")):
+        report = tmp_path / f"report-{lang}.ttl"
+        args = ["--build-dir", str(tmp_path), "validate", "--lang", lang, "--no-reasoner", "--report", str(report)]
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 1
+        assert heading in result.output and "Violation" in result.output and "1 violation(s)" in result.output
+    shacl = Graph().parse(tmp_path / "report-en.ttl", format="turtle")
+    assert (None, SH.conforms, Literal(False)) in shacl
+    messages = {m.language: str(m) for m in shacl.objects(None, SH.resultMessage)}
+    assert messages["ja"].startswith("名称(dcterms:title)") and messages["en"].startswith("The name (dcterms:title)")
