@@ -34,13 +34,25 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
-START, END = "<!-- build_scale:start -->", "<!-- build_scale:end -->"
-STAGES = ("parse_cpu", "graph_cpu", "serialize_cpu", "shacl_cpu", "plans", "load", "dumps", "changes", "total")
+MARK = "build_scale"
+STAGES = (
+    "parse_cpu",
+    "graph_cpu",
+    "shacl_cpu",
+    "owl_cpu",
+    "serialize_cpu",
+    "plans",
+    "load",
+    "dumps",
+    "changes",
+    "total",
+)
 STAGE_NAMES = {
     "parse_cpu": "parse (CPU)",
     "graph_cpu": "graph (CPU)",
     "serialize_cpu": "N-Quads (CPU)",
     "shacl_cpu": "SHACL (CPU)",
+    "owl_cpu": "OWL, Python side (CPU; HermiT runs in Java)",
     "plans": "all plans (wall)",
     "load": "store bulk load",
     "dumps": "other dumps",
@@ -54,7 +66,8 @@ def child(data_dir: Path, out: Path, workers: int | None) -> None:
     from planlod import build
     from planlod.config import Settings
 
-    result = build.run(Settings(data_dir=data_dir, build_dir=out), workers=workers)
+    # From the environment, so PLANLOD_REASONER (set by --no-reasoner) applies as it would for a user.
+    result = build.run(Settings.from_env(data_dir=data_dir, build_dir=out), workers=workers)
     print(json.dumps({"release": str(result.release), "stats": result.stats}))
 
 
@@ -103,7 +116,7 @@ def _rss(pid: int) -> int:
     return 0
 
 
-def measure(size: int, workdir: Path, workers: int | None) -> dict:
+def measure(size: int, workdir: Path, workers: int | None, reasoner: bool) -> dict:
     from planlod import synth
 
     corpus = workdir / f"corpus-{size}"
@@ -115,7 +128,8 @@ def measure(size: int, workdir: Path, workers: int | None) -> dict:
     if workers:
         command += ["--workers", str(workers)]
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    env = {**os.environ, "PLANLOD_REASONER": "1" if reasoner else "0"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     with TreeMemory(process.pid) as memory:
         output, _ = process.communicate()
     wall = time.perf_counter() - started
@@ -176,7 +190,7 @@ def table(rows: list[dict]) -> str:
     def per_plan(row: dict, stage: str) -> float:
         return row["seconds"].get(stage, 0.0) / row["plans"]
 
-    head = ["cost per plan"] + [f"{r['plans']:,} plans" for r in rows]
+    head = ["cost per plan"] + [_plans(r["plans"]) for r in rows]
     ratios = list(zip(rows, rows[1:], strict=False))
     head += [f"{b['plans']:,}/{a['plans']:,} ratio" for a, b in ratios]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
@@ -185,6 +199,8 @@ def table(rows: list[dict]) -> str:
         return f"{b / a:.2f}" if a else "–"
 
     for stage in STAGES:
+        if not any(r["seconds"].get(stage) for r in rows):
+            continue
         cells = [STAGE_NAMES[stage]] + [f"{per_plan(r, stage) * 1000:.0f} ms" for r in rows]
         cells += [ratio(per_plan(a, stage), per_plan(b, stage)) for a, b in ratios]
         lines.append("| " + " | ".join(cells) + " |")
@@ -197,7 +213,7 @@ def table(rows: list[dict]) -> str:
         cells += [ratio(a[key] / a["plans"], b[key] / b["plans"]) for a, b in ratios]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append("| whole build | " + " | ".join(f"{r['plans']:,} plans" for r in rows) + " |")
+    lines.append("| whole build | " + " | ".join(_plans(r["plans"]) for r in rows) + " |")
     lines.append("|" + " --- |" * (len(rows) + 1))
     lines.append("| wall time | " + " | ".join(_duration(r["wall"]) for r in rows) + " |")
     lines.append("| peak memory, build + workers | " + " | ".join(_gib(r["peak_tree_bytes"]) for r in rows) + " |")
@@ -208,6 +224,10 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _plans(count: int) -> str:
+    return f"{count:,} plan" + ("s" if count != 1 else "")
+
+
 def _gib(value: float) -> str:
     return f"{value / 1024**3:.2f} GiB" if value >= 1024**3 / 10 else f"{value / 1024**2:.0f} MiB"
 
@@ -216,14 +236,16 @@ def _duration(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
-def write_results(text: str) -> None:
+def write_results(text: str, variant: str) -> None:
+    """Replace this variant's section of RESULTS.md (or add it), leaving the other sections alone."""
+    start, end = f"<!-- {MARK}{variant}:start -->", f"<!-- {MARK}{variant}:end -->"
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if START in old:
-        head, _, rest = old.partition(START)
-        _, _, tail = rest.partition(END)
+    if start in old:
+        head, _, rest = old.partition(start)
+        _, _, tail = rest.partition(end)
     else:
         head, tail = old.rstrip("\n") + "\n\n", "\n"
-    RESULTS.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+    RESULTS.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
 
 
 def main() -> None:
@@ -231,6 +253,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,100,1741", help="comma-separated corpus sizes, ascending")
     parser.add_argument("--workers", type=int, help="build worker processes (default: the build's own choice)")
     parser.add_argument("--no-write", action="store_true", help=f"print only; do not update {RESULTS.name}")
+    parser.add_argument(
+        "--no-reasoner", dest="reasoner", action="store_false", help="build without the OWL reasoner (HermiT)"
+    )
     parser.add_argument("--child", nargs=2, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -241,12 +266,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="planlod-bench-") as workdir:
         for size in sizes:
             print(f"building {size} synthetic plan(s)…", file=sys.stderr, flush=True)
-            rows.append(measure(size, Path(workdir), args.workers))
+            rows.append(measure(size, Path(workdir), args.workers, args.reasoner))
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     info = machine()
+    gate = "SHACL and OWL reasoner" if args.reasoner else "SHACL only (--no-reasoner)"
+    command = "python bench/build_scale.py" + ("" if args.reasoner else " --no-reasoner")
     text = "\n".join(
         [
-            "## Build: 1 to 1,741 synthetic plans (`python bench/build_scale.py`)",
+            f"## Build: {', '.join(f'{n:,}' for n in sizes)} synthetic plans, {gate} (`{command}`)",
             "",
             "Measured " + info.pop("date") + " on " + "; ".join(f"{k} {v}" for k, v in info.items()) + ".",
             "",
@@ -259,7 +286,7 @@ def main() -> None:
     )
     print(text)
     if not args.no_write:
-        write_results(text)
+        write_results(text, "" if args.reasoner else ":no-reasoner")
 
 
 if __name__ == "__main__":
