@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from cachetools import LRUCache
 from flask import Flask, current_app
 from rdflib import Literal, URIRef
@@ -61,8 +62,16 @@ class Description:
 
 
 def valid_iri(iri: str) -> bool:
-    """Whether ``iri`` can name anything at all (hostile paths, spaces and brackets cannot)."""
-    return bool(iri) and not any(c in iri for c in ' <>"{}|\\^`\n\r\t')
+    """Whether ``iri`` can name anything at all (hostile paths, spaces, brackets, controls cannot)."""
+    if not iri or any(c in iri for c in ' <>"{}|\\^`\n\r\t'):
+        return False
+    try:
+        # RFC 3987 as the store reads it: control characters, noncharacters and broken %-escapes
+        # (a client's /id/%1F or /id/%25zz) are not IRIs, and a store would answer them with an error.
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 class Backend(ABC):

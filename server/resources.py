@@ -131,7 +131,8 @@ def represent(
         vary=("Accept-Language", "Cookie") if fmt is HTML else (),
         check=check,
     )
-    response.headers["Link"] = alternates(resource_path, formats)
+    if response.status_code < 400:  # not on the 404 of `check`, whose path is whatever a client sent
+        response.headers["Link"] = alternates(resource_path, formats)
     return response
 
 

@@ -96,3 +96,20 @@ def test_control_characters_are_an_error(data_copy, control):
     with pytest.raises(SourceError, match=f"control character U\\+{ord(control):04X}") as error:
         parse(path)
     assert error.value.line == 11
+
+
+@pytest.mark.parametrize("path", ["/id/%1F", "/id/272116/%25zz", "/doc/a%EF%BF%BE.html", "/browse?iri=http://x/%01"])
+def test_paths_that_are_no_iri_are_404_not_500(client, path):
+    # Found by the HTTP fuzz tests: the store refuses control characters, noncharacters and broken
+    # %-escapes in an IRI with an exception, which the server answered with 500.
+    response = client.get(path)
+    assert response.status_code == 404
+    response.close()
+
+
+def test_a_404_document_has_no_alternates_echoing_the_path(client):
+    # Found by the HTTP fuzz tests: a missing document answered 404 with Link alternates built from
+    # the raw request path (`</doc/<script>….html>`), advertising documents that do not exist.
+    response = client.get("/doc/%3Cscript%3Ealert(1)%3C/script%3E.html")
+    assert response.status_code == 404 and "Link" not in response.headers
+    response.close()
