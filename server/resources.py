@@ -98,7 +98,8 @@ def document(rest: str) -> Response:
     )
     if negotiated:
         response.vary.add("Accept")
-        response.headers["Content-Location"] = links.doc_path(f"/{path}", fmt.key)
+        if response.status_code < 400:  # a 404's path is whatever a client sent (even %0D)
+            response.headers["Content-Location"] = links.doc_path(f"/{path}", fmt.key)
     return response
 
 
