@@ -14,15 +14,17 @@ runs too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result as RdfResult
 from rdflib.term import Node
 
 from planlod.config import SHAPES_DIR
@@ -127,16 +129,75 @@ def _add(data: Graph, graphs: Iterable[Graph]) -> None:
 
 
 class _DataGraph(Graph):
-    """A data graph that parses each SPARQL query once.
+    """A data graph on which pyshacl's SPARQL runs fast.
 
-    pyshacl hands a SPARQL constraint to rdflib as text for every focus node, and rdflib
-    parses it every time: parsing was nearly all of the time a check took.
+    pyshacl runs the query of a SPARQL *target* once over the whole graph, and rdflib's
+    evaluator is slow at that: those queries go to a pyoxigraph copy of the graph (made on
+    the first one), which answers them in milliseconds. Its other queries are bound to a
+    focus node and small, but pyshacl hands them to rdflib as text every time, and rdflib
+    parses each anew: they are parsed once. Together this halves the time of a check.
     """
 
-    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(query_object, str) and not kwargs.get("initNs"):
+    _mirror: ox.Store | None = None
+    _mirrored = -1  # the number of triples the mirror was made from
+
+    def query(
+        self,
+        query_object: str | Query,
+        processor: str = "sparql",
+        result: str = "sparql",
+        initNs: Mapping[str, Any] | None = None,  # noqa: N803 (rdflib's names)
+        initBindings: Mapping[str, Node] | None = None,  # noqa: N803
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        if isinstance(query_object, str) and not initNs:
+            if not initBindings and (answer := self._on_mirror(query_object)) is not None:
+                return answer
             query_object = _prepared(query_object)
-        return super().query(query_object, *args, **kwargs)
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+    def _on_mirror(self, text: str) -> RdfResult | None:
+        """The SELECT ``text`` answered by the pyoxigraph copy; None when it cannot be (rdflib answers)."""
+        try:
+            if self._mirror is None or self._mirrored != len(self):
+                self._mirror = ox.Store()
+                self._mirror.bulk_extend(ox.Quad(*map(_to_ox, triple)) for triple in self)
+                self._mirrored = len(self)
+            solutions = self._mirror.query(text)
+        except (ValueError, SyntaxError):  # a term oxigraph refuses (a bad language tag), or its dialect
+            return None
+        if not isinstance(solutions, ox.QuerySolutions):
+            return None
+        answer = RdfResult("SELECT")
+        answer.vars = [Variable(v.value) for v in solutions.variables]
+        answer.bindings = [
+            {Variable(v.value): _from_ox(row[v]) for v in solutions.variables if row[v] is not None}
+            for row in solutions
+        ]
+        return answer
+
+
+def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal) and term.language:
+        return ox.Literal(str(term), language=term.language)
+    if isinstance(term, Literal) and term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def _from_ox(term: Any) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)  # the same label: the focus node is the rdflib graph's own
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 @lru_cache(maxsize=1024)

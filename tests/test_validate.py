@@ -9,6 +9,7 @@ expected shapes say so. A shape no mutation makes fire fails the last test.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -453,6 +454,7 @@ def assert_bilingual(finding: validate.Finding) -> None:
         assert "{?" not in text and "{$" not in text, text
 
 
+@functools.cache
 def shapes_graph():
     from rdflib import Graph
 
