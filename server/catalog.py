@@ -17,7 +17,9 @@ from server.negotiation import HTML, RDF_FORMATS, accept_of, by_key, negotiate
 
 bp = Blueprint("catalog", __name__)
 
-CATALOG_FORMATS = (*RDF_FORMATS, HTML)  # harvesters send */*: they get Turtle
+# The catalogue and VoID are one graph: formats of named graphs (TriG, N-Quads) are not offered.
+TRIPLE_FORMATS = tuple(f for f in RDF_FORMATS if not f.graphs)
+CATALOG_FORMATS = (*TRIPLE_FORMATS, HTML)  # harvesters send */*: they get Turtle
 
 
 def meta_graph(backend: Backend) -> Graph:
@@ -36,7 +38,7 @@ def dump_sizes(backend: Backend) -> dict[str, int]:
 
 def rdf_response(graph_of: Callable[[Backend], Graph], key: str, default_html: bool = False) -> Response:
     backend = get_backend()
-    offered = (HTML, *RDF_FORMATS) if default_html else CATALOG_FORMATS
+    offered = (HTML, *TRIPLE_FORMATS) if default_html else CATALOG_FORMATS
     fmt = by_key(request.args.get("format"), offered) or negotiate(accept_of(request), offered)
     if fmt is None:
         names = ", ".join(f.media_type for f in offered)

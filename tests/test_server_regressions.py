@@ -116,3 +116,13 @@ def test_a_404_document_has_no_alternates_echoing_the_path(client):
     response = client.get("/doc/%3Cscript%3Ealert(1)%3C/script%3E.html")
     assert response.status_code == 404 and "Link" not in response.headers
     response.close()
+
+
+@pytest.mark.parametrize("path", ["/catalog", "/catalog.html", "/.well-known/void"])
+@pytest.mark.parametrize("accept", ["application/n-quads", "application/trig"])
+def test_the_catalogue_refuses_quad_formats_with_406(client, path, accept):
+    # Found by the HTTP fuzz tests: the catalogue is one graph, and asking for N-Quads made rdflib
+    # raise ("only makes sense for context-aware stores"): a 500.
+    response = client.get(path, headers={"Accept": accept})
+    assert response.status_code == 406
+    response.close()
