@@ -39,6 +39,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from planlod.findings import Finding
@@ -123,11 +124,10 @@ def check_graph(graph: Graph, focus: str, cache: Path | None = None) -> list[Fin
     findings = undeclared(graph)
     if findings:
         return findings
-    data = graph.serialize(format="nt", encoding="utf-8")
-    proof = _proof(data, cache)
+    proof = _proof(graph, cache)
     if proof is not None and proof.exists():
         return []
-    outcome = _hermit(data)
+    outcome = _hermit(graph.serialize(format="nt", encoding="utf-8"))
     if outcome.consistent and not outcome.unsatisfiable:
         _keep(proof)
         return []
@@ -137,13 +137,21 @@ def check_graph(graph: Graph, focus: str, cache: Path | None = None) -> list[Fin
     return [_inconsistent(iri) for iri in culprits] or [_inconsistent(focus)]
 
 
-def _proof(data: bytes, cache: Path | None) -> Path | None:
-    """The cache entry for ``data``: named after the triples, in any order, and the reasoner's version."""
+def _proof(graph: Graph, cache: Path | None) -> Path | None:
+    """The cache entry for ``graph``: named after its triples and the reasoner's version.
+
+    Blank nodes (the ontology's lists and restrictions) get new labels every time a file is
+    parsed, so they are named canonically first (RGDA1, on the few triples that have them).
+    """
     if cache is None:
         return None
+    ground, blank = Graph(), Graph()
+    for triple in graph:
+        (blank if any(isinstance(term, BNode) for term in triple) else ground).add(triple)
     digest = hashlib.sha256(f"owlready2 {version('owlready2')}\n".encode())
-    for line in sorted(data.splitlines()):
-        digest.update(line + b"\n")
+    for part in (ground, to_canonical_graph(blank)):
+        for line in sorted(part.serialize(format="nt", encoding="utf-8").splitlines()):
+            digest.update(line + b"\n")
     return cache / digest.hexdigest()
 
 

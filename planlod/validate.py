@@ -29,7 +29,7 @@ from rdflib.term import Node
 
 from planlod.config import SHAPES_DIR
 from planlod.findings import SEVERITY_ORDER, Finding, Report
-from planlod.iri import PLAN_GRAPH, SDG_GRAPH
+from planlod.iri import PLAN_GRAPH, SDG_GRAPH, plan_of_graph
 from planlod.vocab import ONTOLOGY_IRI, PREFIXES, RDF, SDG_GOALS_GRAPH, SH
 
 __all__ = [
@@ -105,9 +105,9 @@ def graphs_by_role(dataset: Dataset) -> dict[str, list[Graph]]:
     roles: dict[str, list[Graph]] = {"plan": [], "suggestions": [], "vocabulary": []}
     for graph in dataset.graphs():
         name = str(graph.identifier)
-        if name.endswith(f"/graph/{PLAN_GRAPH}"):
+        if plan_of_graph(name, PLAN_GRAPH) is not None:
             roles["plan"].append(graph)
-        elif name.endswith(f"/graph/{SDG_GRAPH}"):
+        elif plan_of_graph(name, SDG_GRAPH) is not None:
             roles["suggestions"].append(graph)
         elif name in (ONTOLOGY_IRI, SDG_GOALS_GRAPH):
             roles["vocabulary"].append(graph)
