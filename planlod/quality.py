@@ -26,13 +26,10 @@ from rdflib.term import Node
 from planlod.findings import SEVERITIES, Report
 from planlod.graph import en, ja, new_dataset
 from planlod.iri import PLAN_GRAPH, QUALITY_GRAPH, SDG_GRAPH, plan_of_graph, plan_part
+from planlod.validate import shapes_documents
 from planlod.vocab import DCTERMS, DQV, JCP, PROV, RDF, RDFS, SH, XSD
 
 METRICS = {"Violation": JCP.violationCount, "Warning": JCP.warningCount, "Info": JCP.infoCount}
-SHAPES_IRIS = (
-    URIRef("https://w3id.org/jp-cityplan/shapes"),
-    URIRef("https://w3id.org/jp-cityplan/shapes/sdg-suggestions"),
-)
 # What a published SHACL result keeps: enough to say where and why, not the query that found it.
 _RESULT_PROPERTIES = (
     RDF.type,
@@ -118,7 +115,7 @@ def _activity(graph: Graph, report: Report, plan: str) -> URIRef:
             ),
         )
     )
-    for used in (*SHAPES_IRIS, plan_part(plan, f"graph/{PLAN_GRAPH}"), plan_part(plan, f"graph/{SDG_GRAPH}")):
+    for used in (*shapes_documents(), plan_part(plan, f"graph/{PLAN_GRAPH}"), plan_part(plan, f"graph/{SDG_GRAPH}")):
         graph.add((activity, PROV.used, used))
     name = plan_part(plan, f"graph/{QUALITY_GRAPH}")
     graph.add((name, PROV.wasGeneratedBy, activity))

@@ -30,7 +30,7 @@ from rdflib.term import Node
 from planlod.config import SHAPES_DIR
 from planlod.findings import SEVERITY_ORDER, Finding, Report
 from planlod.iri import PLAN_GRAPH, SDG_GRAPH, plan_of_graph
-from planlod.vocab import ONTOLOGY_IRI, PREFIXES, RDF, SDG_GOALS_GRAPH, SH
+from planlod.vocab import ONTOLOGY_IRI, OWL, PREFIXES, RDF, SDG_GOALS_GRAPH, SH
 
 __all__ = [
     "REPORT_FILE",
@@ -302,3 +302,13 @@ def shape_iris(shapes_dir: Path = SHAPES_DIR) -> set[URIRef]:
         for kind in (SH.NodeShape, SH.PropertyShape):
             iris |= {s for s in shapes.subjects(RDF.type, kind) if isinstance(s, URIRef)}
     return iris
+
+
+def shapes_documents(shapes_dir: Path = SHAPES_DIR) -> list[URIRef]:
+    """The IRIs of the shapes files (their owl:Ontology), for provenance."""
+    return [
+        node
+        for name in SHAPE_FILES
+        for node in load_shapes(shapes_dir / name).subjects(RDF.type, OWL.Ontology)
+        if isinstance(node, URIRef)
+    ]
