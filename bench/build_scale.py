@@ -72,11 +72,16 @@ def child(data_dir: Path, out: Path, workers: int | None) -> None:
 
 
 class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled from /proc."""
+    """Peak resident memory of a process and all its descendants, sampled from /proc.
+
+    It also samples the machine's load average: other work on the machine slows the
+    build's wall-clock stages (not its CPU seconds), and the table should say so.
+    """
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.peak = 0
+        self.loads: list[float] = []
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -91,6 +96,7 @@ class TreeMemory:
     def _sample(self) -> None:
         while not self._done.wait(0.1):
             self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+            self.loads.append(os.getloadavg()[0])
 
 
 def _tree(pid: int) -> list[int]:
@@ -149,6 +155,7 @@ def measure(size: int, workdir: Path, workers: int | None, reasoner: bool) -> di
         "synth": synth_seconds,
         "peak_tree_bytes": memory.peak,
         "peak_process_bytes": max_process,
+        "load_average": sum(memory.loads) / len(memory.loads) if memory.loads else os.getloadavg()[0],
         "nq_bytes": sizes.get("dataset.nq", 0),
         "release_bytes": sum(sizes.values()) + store,
         "store_bytes": store,
@@ -219,6 +226,9 @@ def table(rows: list[dict]) -> str:
     lines.append("| peak memory, build + workers | " + " | ".join(_gib(r["peak_tree_bytes"]) for r in rows) + " |")
     lines.append("| peak memory, largest process | " + " | ".join(_gib(r["peak_process_bytes"]) for r in rows) + " |")
     lines.append("| quads | " + " | ".join(f"{r['quads']:,}" for r in rows) + " |")
+    lines.append(
+        "| machine load average during the build | " + " | ".join(f"{r['load_average']:.1f}" for r in rows) + " |"
+    )
     lines.append("| release on disk | " + " | ".join(_gib(r["release_bytes"]) for r in rows) + " |")
     lines.append("| `planlod synth` | " + " | ".join(_duration(r["synth"]) for r in rows) + " |")
     return "\n".join(lines)
