@@ -46,6 +46,7 @@ from planlod.config import ROOT
 from planlod.dataset import DATASET_FILE, lgcode_check_digit
 from planlod.ingest import circled, parse
 from planlod.model import Actor, Initiative, Plan, Policy
+from planlod.prefectures import PREFECTURES
 from planlod.progress import Step, quiet
 
 GENERATOR = "planlod synth 1"
@@ -54,58 +55,8 @@ REFERENCE_NAMES = {"茨木市": None, "茨木": "合成", "いばらき": "ご�
 MARKER_FILE = "SYNTHETIC.md"
 POLICIES_PER_PLAN = 7
 CITY_BLOCK = 800  # city part of the code: 800 … 999
-MAX_MUNICIPALITIES = 47 * (1000 - CITY_BLOCK)
+MAX_MUNICIPALITIES = len(PREFECTURES) * (1000 - CITY_BLOCK)
 FOLDER = re.compile(r"^[0-9]{6}-synth[0-9]{4}-[a-z0-9-]+$")
-
-PREFECTURES = (
-    ("北海道", "Hokkaido"),
-    ("青森県", "Aomori Prefecture"),
-    ("岩手県", "Iwate Prefecture"),
-    ("宮城県", "Miyagi Prefecture"),
-    ("秋田県", "Akita Prefecture"),
-    ("山形県", "Yamagata Prefecture"),
-    ("福島県", "Fukushima Prefecture"),
-    ("茨城県", "Ibaraki Prefecture"),
-    ("栃木県", "Tochigi Prefecture"),
-    ("群馬県", "Gunma Prefecture"),
-    ("埼玉県", "Saitama Prefecture"),
-    ("千葉県", "Chiba Prefecture"),
-    ("東京都", "Tokyo Metropolis"),
-    ("神奈川県", "Kanagawa Prefecture"),
-    ("新潟県", "Niigata Prefecture"),
-    ("富山県", "Toyama Prefecture"),
-    ("石川県", "Ishikawa Prefecture"),
-    ("福井県", "Fukui Prefecture"),
-    ("山梨県", "Yamanashi Prefecture"),
-    ("長野県", "Nagano Prefecture"),
-    ("岐阜県", "Gifu Prefecture"),
-    ("静岡県", "Shizuoka Prefecture"),
-    ("愛知県", "Aichi Prefecture"),
-    ("三重県", "Mie Prefecture"),
-    ("滋賀県", "Shiga Prefecture"),
-    ("京都府", "Kyoto Prefecture"),
-    ("大阪府", "Osaka Prefecture"),
-    ("兵庫県", "Hyogo Prefecture"),
-    ("奈良県", "Nara Prefecture"),
-    ("和歌山県", "Wakayama Prefecture"),
-    ("鳥取県", "Tottori Prefecture"),
-    ("島根県", "Shimane Prefecture"),
-    ("岡山県", "Okayama Prefecture"),
-    ("広島県", "Hiroshima Prefecture"),
-    ("山口県", "Yamaguchi Prefecture"),
-    ("徳島県", "Tokushima Prefecture"),
-    ("香川県", "Kagawa Prefecture"),
-    ("愛媛県", "Ehime Prefecture"),
-    ("高知県", "Kochi Prefecture"),
-    ("福岡県", "Fukuoka Prefecture"),
-    ("佐賀県", "Saga Prefecture"),
-    ("長崎県", "Nagasaki Prefecture"),
-    ("熊本県", "Kumamoto Prefecture"),
-    ("大分県", "Oita Prefecture"),
-    ("宮崎県", "Miyazaki Prefecture"),
-    ("鹿児島県", "Kagoshima Prefecture"),
-    ("沖縄県", "Okinawa Prefecture"),
-)
 
 # Chapters of a basic plan (基本計画), by number: (division, title). Generic wording of our own.
 CHAPTERS = {
@@ -133,7 +84,7 @@ def municipality_code(index: int) -> str:
         raise SynthError(f"municipality index must be 1 … {MAX_MUNICIPALITIES}, got {index}")
     prefecture = (index - 1) % len(PREFECTURES) + 1
     city = CITY_BLOCK + (index - 1) // len(PREFECTURES)
-    first_five = f"{prefecture:02d}{city:03d}"
+    first_five = f"{prefecture:02d}{city:03d}"  # JIS X 0401 prefecture number, then the city
     return f"{first_five}{lgcode_check_digit(first_five)}"
 
 
@@ -250,10 +201,11 @@ class _PlanMaker:
         self.ref = reference
         # A string seed is hashed with SHA-512 by `random`: stable across runs and machines.
         self.rng = random.Random(f"planlod-synth/{index}")
-        prefecture_ja, prefecture_en = PREFECTURES[(index - 1) % len(PREFECTURES)]
+        code = municipality_code(index)
+        prefecture_ja, prefecture_en = PREFECTURES[code[:2]]
         self.identity = _Identity(
             index=index,
-            code=municipality_code(index),
+            code=code,
             name_ja=f"合成市{index:04d}",
             name_en=f"Synthetic City {index:04d}",
             prefecture_ja=prefecture_ja,
