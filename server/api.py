@@ -45,7 +45,11 @@ NUMERIC = {
 
 
 def queries() -> dict[str, NamedQuery]:
-    return current_app.extensions.setdefault("planlod_queries", load_all())
+    # Not setdefault(…, load_all()): that would read and parse every .rq file on every request.
+    found = current_app.extensions.get("planlod_queries")
+    if found is None:
+        found = current_app.extensions["planlod_queries"] = load_all()
+    return found
 
 
 def problem(status: int, message: str) -> Response:

@@ -27,7 +27,10 @@ SNIPPET_RADIUS = 40
 
 
 def named(name: str) -> NamedQuery:
-    queries = current_app.extensions.setdefault("planlod_queries", load_all())
+    # Not setdefault(…, load_all()): that would read and parse every .rq file on every page.
+    queries = current_app.extensions.get("planlod_queries")
+    if queries is None:
+        queries = current_app.extensions["planlod_queries"] = load_all()
     return queries[name]
 
 
