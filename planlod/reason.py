@@ -133,7 +133,7 @@ def check_graph(graph: Graph, focus: str, cache: Path | None = None) -> list[Fin
         return []
     if outcome.consistent:
         return [_unsatisfiable(iri) for iri in outcome.unsatisfiable]
-    culprits = blamed(_hermit(as_classes(graph).serialize(format="nt", encoding="utf-8")).unsatisfiable)
+    culprits = blamed(_hermit(as_classes(graph).serialize(format="nt", encoding="utf-8")).unsatisfiable, graph)
     return [_inconsistent(iri) for iri in culprits] or [_inconsistent(focus)]
 
 
@@ -298,10 +298,16 @@ def as_classes(graph: Graph) -> Graph:
     return out
 
 
-def blamed(unsatisfiable: list[str]) -> list[str]:
-    """The resources to blame, from the unsatisfiable classes of :func:`as_classes`."""
-    own = [iri for iri in unsatisfiable if not iri.startswith(LINKS)]
-    return own or sorted(iri.removeprefix(LINKS) for iri in unsatisfiable)
+def blamed(unsatisfiable: list[str], graph: Graph) -> list[str]:
+    """The resources to blame, from the unsatisfiable classes of :func:`as_classes`.
+
+    A resource whose own description cannot hold is at fault. So is one whose links cannot
+    hold, unless it links to a resource at fault in itself: then that one is to blame.
+    """
+    own = {iri for iri in unsatisfiable if not iri.startswith(LINKS)}
+    links = {iri.removeprefix(LINKS) for iri in unsatisfiable if iri.startswith(LINKS)} - own
+    linking = {r for r in links if not any(str(o) in own for o in graph.objects(URIRef(r), None))}
+    return sorted(own | linking)
 
 
 def _links(node: Node) -> URIRef:

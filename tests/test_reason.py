@@ -55,11 +55,15 @@ def test_an_individual_of_two_disjoint_classes_is_named(compiled, java, tmp_path
     assert list(tmp_path.iterdir()) == []  # failures are worked out again every time, never cached
 
 
-def test_a_link_to_the_wrong_kind_of_thing_blames_the_linking_resource(compiled, java):
-    # jcp:initiativeOf has the range jcp:Policy; a commitment is not one (and cannot be: disjoint).
+def test_each_fault_is_blamed_on_its_own_resource(compiled, java):
     dataset = copy(compiled.dataset)
-    plan_graph(dataset).add((iri("initiative/7-1-1"), JCP.initiativeOf, iri("initiative/7-1-2/commitment/city")))
-    assert [f.focus for f in reason.check(dataset)] == [str(iri("initiative/7-1-1"))]
+    # jcp:initiativeOf has the range jcp:Policy, and a commitment cannot be one (disjoint classes);
+    # jcp:position is functional, and 1 and 5 cannot both be a position.
+    plan_graph(dataset).add((iri("initiative/7-3-1"), JCP.initiativeOf, iri("initiative/7-5-1/commitment/city")))
+    plan_graph(dataset).add((iri("sector-plan/7-2-s3"), JCP.position, Literal(5)))
+    blamed = [f.focus for f in reason.check(dataset)]
+    # Not the policy, the chapter or anything else linked to them: only the two at fault.
+    assert blamed == [str(iri("initiative/7-3-1")), str(iri("sector-plan/7-2-s3"))]
 
 
 def test_an_unsatisfiable_class_is_named(compiled, java):
