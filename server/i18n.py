@@ -96,6 +96,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "match_incoming": ("相手の計画が示す対応", "stated by the other plan"),
     "compare": ("並べて比較", "Compare side by side"),
     "plans_hosted": ("公開している計画", "Plans published here"),
+    "draft": ("作成中", "draft"),
+    "draft_empty": ("この計画はまだ本文が入っていません(作成中)。", "This plan has no text yet (a draft)."),
     "api_intro": (
         "queries/ のクエリ一つひとつが API の操作です。パラメータは RDF の項として安全に束縛されます。",
         "Each query of queries/ is an API operation. Parameters are bound safely as RDF terms.",

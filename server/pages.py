@@ -55,9 +55,14 @@ def home() -> Response:
     """The plans at a glance: chapters, policies and initiatives."""
     backend = get_backend()
     plans: OrderedDict = OrderedDict()
+    for row in rows_of(backend, "plans"):  # every plan, drafts with no chapters yet included
+        plans[row["plan"]] = {
+            "href": href(str(row["plan"])), "title": str(row["title"]), "municipality": str(row["municipalityName"]),
+            "draft": str(row.get("status", "")).endswith("/UnderDevelopment"), "chapters": OrderedDict(),
+            "counts": (int(row["chapters"]), int(row["policies"]), int(row["initiatives"])),
+        }  # fmt: skip
     for row in rows_of(backend, "plan-structure"):
-        plan = plans.setdefault(row["plan"], {"href": href(str(row["plan"])), "title": str(row["planTitle"]),
-                                              "chapters": OrderedDict()})  # fmt: skip
+        plan = plans[row["plan"]]
         chapter = plan["chapters"].setdefault(
             row["chapter"],
             {"href": href(str(row["chapter"])), "notation": str(row["chapterNotation"]),
