@@ -24,6 +24,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from planlod.config import Settings
+from planlod.querypool import QueryFailed
 from server import api, backend, catalog, changes, i18n, pages, resources, sparql
 from server.links import href
 
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     app.after_request(finish_response)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(backend.StoreUnavailable, store_unavailable)
+    app.register_error_handler(QueryFailed, query_failed)
     return app
 
 
@@ -124,6 +126,17 @@ def store_unavailable(error: Exception) -> Response:
     response = Response(f"503 Service Unavailable: {error}\n", 503, content_type="text/plain; charset=utf-8")
     response.headers["Retry-After"] = "10"
     return response
+
+
+def query_failed(error: QueryFailed) -> Response:
+    """One of the server's own queries failed (a user's query is answered by its endpoint).
+
+    Out of time, or no worker free, means the store is not answering now: 503 with Retry-After,
+    like a store that is down. Anything else is a bug here, and a 500.
+    """
+    if error.kind in ("timeout", "busy", "crashed"):
+        return store_unavailable(error)
+    raise error
 
 
 def http_error(error: HTTPException) -> Response:

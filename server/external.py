@@ -199,6 +199,9 @@ class SparqlBackend(Backend):
             return None
         with self._lock:
             if not self._dumps:
+                # A store that is away or hung answers this within the query time limit (a 503),
+                # instead of holding the request for the export's much longer limit.
+                self.read_release()
                 self._export()
         return self._dumps.get(name)
 
