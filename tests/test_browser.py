@@ -44,8 +44,14 @@ class Watch:
     def attach(self, page) -> None:
         page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text} {m.location}"))
         page.on("pageerror", lambda e: self.problems.append(f"uncaught: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("requestfailed", self.request_failed)
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+
+    def request_failed(self, request) -> None:
+        # ERR_ABORTED is the browser cancelling a request itself, when a click leaves the page
+        # while its icon is still loading: not a failure of the server.
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"failed: {request.url} {request.failure}")
 
 
 class Browser:
