@@ -82,7 +82,11 @@ class SparqlBackend(Backend):
     def _raw(self, wrapper: SPARQLWrapper) -> bytes:
         """Run a prepared query; the store being away is StoreUnavailable, a bad query QueryFailed."""
         try:
-            response = wrapper.query().response
+            with warnings.catch_warnings():
+                # As in _wrapper: SPARQLWrapper warns again when its guess of the query form and the
+                # format disagree (a query it misreads); the store decides, so the warning is noise.
+                warnings.simplefilter("ignore", RuntimeWarning)
+                response = wrapper.query().response
             try:
                 return response.read()
             finally:

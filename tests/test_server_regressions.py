@@ -126,3 +126,12 @@ def test_the_catalogue_refuses_quad_formats_with_406(client, path, accept):
     response = client.get(path, headers={"Accept": accept})
     assert response.status_code == 406
     response.close()
+
+
+def test_a_query_sparqlwrapper_misreads_is_not_a_500(client):
+    # Found by the HTTP fuzz tests (external store): SPARQLWrapper guesses CONSTRUCT from a word inside
+    # a string and warns when the format disagrees; under warnings-as-errors that was a 500.
+    query = '"x CONSTRUCT" SELECT * WHERE { ?s ?p ?o } LIMIT 1'
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": ""})
+    assert response.status_code < 500
+    response.close()
