@@ -42,7 +42,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @schema.parametrize()
 @settings(
-    max_examples=int(os.environ.get("PLANLOD_FUZZ_EXAMPLES", 12)),
+    max_examples=int(os.environ.get("PLANLOD_FUZZ_EXAMPLES", 10)),
     deadline=None,
     derandomize=os.environ.get("CI") == "true",
     suppress_health_check=list(HealthCheck),
