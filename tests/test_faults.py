@@ -23,7 +23,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -34,15 +34,13 @@ from planlod.config import ROOT
 PLAN = "272116-ibaraki-5th"
 OLD_TEXT = "市民の市への誇りと愛着を高める"  # policy 7-1, 施策の必要性 (line 11)
 NEW_TEXT = "市民の市への誇りと愛着を一層高める"
+NECESSITY = "SELECT ?t WHERE { ?p <https://w3id.org/jp-cityplan/def#necessity> ?t } ORDER BY ?t"
 CHECKED = {
     # What a user of the server sees: pages, data documents, a query, a dump.
     "/": "text/html",
     "/doc/272116/5th/policy/7-1.html": "text/html",
     "/id/272116/5th/policy/7-1": "text/turtle",
-    "/sparql?"
-    + urllib.parse.urlencode(
-        {"query": "SELECT ?t WHERE { ?p <https://w3id.org/jp-cityplan/def#necessity> ?t } ORDER BY ?t"}
-    ): "application/sparql-results+json",  # noqa: E501
+    "/sparql?" + urllib.parse.urlencode({"query": NECESSITY}): "application/sparql-results+json",
     "/data/dataset.nt.gz": "*/*",
     "/catalog": "text/turtle",
 }
@@ -77,6 +75,8 @@ class Site:
     """A data folder, a build folder and the environment that points planlod at them."""
 
     root: Path
+    window: float = 0.0  # seconds from the staging directory to the first dump, in the first build
+    leftovers: set[Path] = field(default_factory=set)  # staging directories of killed builds
 
     @property
     def data(self) -> Path:
@@ -103,6 +103,8 @@ class Site:
         return {p.name for p in (self.out / build.RELEASES).iterdir()}
 
     def start_build(self) -> subprocess.Popen:
+        # What killed builds left behind is not this build's progress.
+        self.leftovers = set((self.out / build.RELEASES).glob(".staging-*")) if self.out.exists() else set()
         return subprocess.Popen(
             [sys.executable, "-m", "planlod", "build"], cwd=ROOT, env=self.env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -151,7 +153,19 @@ def site(tmp_path_factory) -> Site:
     """The real plan built once: the release the server is serving when the faults come."""
     site = Site(tmp_path_factory.mktemp("faults"))
     shutil.copytree(ROOT / "data" / PLAN, site.data / PLAN)
-    assert site.start_build().wait(timeout=300) == 0
+    # Watched as it runs: how long from the staging directory to the first dump, on this machine now.
+    process = site.start_build()
+    seen: dict[str, float] = {}
+    while process.poll() is None:
+        for stage, ready in (
+            ("staging", KILL_POINTS["as the staging directory appears"]),
+            ("dumps", staged("dataset.trig")),
+        ):
+            if stage not in seen and ready(site):
+                seen[stage] = time.monotonic()
+        time.sleep(0.001)
+    assert process.returncode == 0 and set(seen) == {"staging", "dumps"}
+    site.window = seen["dumps"] - seen["staging"]
     return site
 
 
@@ -173,7 +187,8 @@ def server(site, tmp_path_factory):
 
 
 def staging(site: Site) -> list[Path]:
-    return list((site.out / build.RELEASES).glob(".staging-*"))
+    """The staging directory of the build now running (none once it has published)."""
+    return [p for p in (site.out / build.RELEASES).glob(".staging-*") if p not in site.leftovers]
 
 
 def staged(name: str) -> Callable[[Site], bool]:
@@ -188,14 +203,18 @@ KILL_POINTS: dict[str, Callable[[Site], bool]] = {
 }
 
 
-def kill_when(process: subprocess.Popen, site: Site, ready: Callable[[Site], bool], delay: float = 0.0) -> None:
-    """SIGKILL the build once ``ready`` holds (then after ``delay``); it must not have finished by itself."""
+def kill_when(
+    what: str, process: subprocess.Popen, site: Site, ready: Callable[[Site], bool], delay: float = 0.0
+) -> None:
+    """SIGKILL the build once ``ready`` holds, then after ``delay``; it must not have finished by itself."""
     while not ready(site):
-        assert process.poll() is None, f"the build ended ({process.returncode}) before the kill point"
+        assert process.poll() is None, f"the build ended ({process.returncode}) before the kill point: {what}"
         time.sleep(0.001)
-    if delay:
-        time.sleep(delay)
-    assert process.poll() is None, "the build ended before the kill"
+    # A delay ends early once the dumps are being written: the kill must come before the publish.
+    until = time.monotonic() + delay
+    while time.monotonic() < until and not staged("dataset.trig")(site):
+        time.sleep(0.001)
+    assert process.poll() is None, f"the build ended before the kill {what} (window {site.window:.2f} s)"
     process.send_signal(signal.SIGKILL)
     assert process.wait(timeout=30) == -signal.SIGKILL
 
@@ -209,20 +228,20 @@ def test_killing_a_build_at_any_point_leaves_the_release_served_unchanged(site, 
     before = answers(server.url)
     live, files = site.live(), digests(site.live())
     site.source.write_text(site.source.read_text(encoding="utf-8").replace(OLD_TEXT, NEW_TEXT, 1), encoding="utf-8")
-    rng = random.Random(8)  # fixed: the same delays on every run
+    rng = random.Random(8)  # fixed draws, scaled to this machine's speed
     points = [(what, ready, 0.0) for what, ready in KILL_POINTS.items()]
-    # Random kills between the staging directory and the first dump (about 2 s on this machine).
+    # Random kills between the staging directory and the dumps (cut short there: see kill_when).
     points += [(f"{delay:.2f} s after staging began", KILL_POINTS["as the staging directory appears"], delay)
-               for delay in (rng.uniform(0, 1.5), rng.uniform(0, 1.5))]  # fmt: skip
+               for delay in (rng.uniform(0, 0.9) * site.window for _ in range(3))]  # fmt: skip
     for what, ready, delay in points:
-        kill_when(site.start_build(), site, ready, delay)
+        kill_when(what, site.start_build(), site, ready, delay)
         assert site.live() == live, f"killed {what}: current moved"
         assert answers(server.url) == before, f"killed {what}: the server's answers changed"
     assert digests(live) == files
     # The next build succeeds, clears what the killed ones left, and publishes the change,
     # which the server shows once restarted; the previous release is kept as it was (for a rollback).
     assert site.start_build().wait(timeout=300) == 0
-    assert site.live() != live and not staging(site)
+    assert site.live() != live and not list((site.out / build.RELEASES).glob(".staging-*"))
     assert digests(live) == files
     server.stop()
     server.start()
