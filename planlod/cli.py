@@ -220,21 +220,14 @@ def validate_command(settings: Settings, lang: str, report_path: Path | None, re
 
         require_java()  # say so before the shapes have run for nothing
     release = require_release(settings)
-    dataset = load_release(release)
-    report = validate.check(dataset, reasoner=settings.reasoner)
+    report = run_with_progress(
+        lambda step: validate.check_release(release, reasoner=settings.reasoner, step=step), "validate"
+    )
     print_report(report, lang)
     if report_path:
         report.shacl_report().serialize(report_path, format="turtle", encoding="utf-8")
     if not report.conforms:
         sys.exit(1)
-
-
-def load_release(release: Path) -> Any:
-    from planlod.graph import new_dataset
-
-    dataset = new_dataset()
-    dataset.parse(release / "dataset.nq", format="nquads")
-    return dataset
 
 
 REPORT_HEADINGS = {

@@ -123,3 +123,13 @@ def test_same_as_is_refused(tmp_path):
     with pytest.raises(LinkError, match="never owl:sameAs"):
         read_review(review)
     assert tomllib.loads(review.read_text(encoding="utf-8"))
+
+
+def test_validate_checks_every_plan_of_the_release(two_plans):
+    from planlod import validate
+    from planlod.build import current_release
+
+    report = validate.check_release(current_release(two_plans.build_dir))
+    assert report.conforms
+    # The fictional plan gives no plan period: a note about it proves its block was checked.
+    assert any(f.focus == FICTION and f.severity == "Info" for f in report.findings)
