@@ -268,6 +268,11 @@ class _Parser:
                     raise self.fail(
                         line, "a row without a number may only continue 施策内の取組 (6) or 分野別計画等 (7)"
                     )
+                if plain(cells[1], self.path, line.number):
+                    # Nothing reads this cell in a continuation row: text there would vanish unpublished.
+                    raise self.fail(
+                        line, f"a row without a number has text in its label cell: {cells[1].strip()[:30]!r}"
+                    )
             else:
                 if not number_cell.isdigit() or not 1 <= int(number_cell) <= 7:
                     raise self.fail(line, f"expected a row number 1-7 in '1 施策の概要', found {number_cell!r}")

@@ -135,3 +135,11 @@ def test_a_query_sparqlwrapper_misreads_is_not_a_500(client):
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": ""})
     assert response.status_code < 500
     response.close()
+
+
+def test_text_in_the_label_cell_of_a_continuation_row_is_an_error(data_copy):
+    # Found by the parser fuzz tests: the label cell of a row continuing 施策内の取組 was never read,
+    # so text put there vanished from the published plan without a word.
+    path = damaged(data_copy, "\t\t7-1-2\t", "\t見落とし\t7-1-2\t")
+    with pytest.raises(SourceError, match="label cell: '見落とし'"):
+        parse(path)
