@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask_compress import Compress
 from flask_cors import CORS
 from markupsafe import Markup
@@ -121,9 +121,20 @@ def finish_response(response: Response) -> Response:
     return response
 
 
+STORE_AWAY = "the data store cannot be reached right now; please try again shortly"
+
+
 def store_unavailable(error: Exception) -> Response:
-    """The external store is away: say so, and when to try again, instead of hanging or failing."""
-    response = Response(f"503 Service Unavailable: {error}\n", 503, content_type="text/plain; charset=utf-8")
+    """The external store is away: say so, and when to try again, instead of hanging or failing.
+
+    The details (the store's address) go to the log, not to the public.
+    """
+    current_app.logger.warning("store unavailable: %s", error)
+    if "text/html" in request.headers.get("Accept", ""):
+        body = render_template("error.html", status=503, title="Service Unavailable", message=STORE_AWAY)
+        response = Response(body, 503, content_type="text/html; charset=utf-8")
+    else:
+        response = Response(f"503 Service Unavailable: {STORE_AWAY}\n", 503, content_type="text/plain; charset=utf-8")
     response.headers["Retry-After"] = "10"
     return response
 

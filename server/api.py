@@ -15,13 +15,13 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from rdflib import Literal, URIRef
 
 from planlod import __version__
-from planlod.queries import NamedQuery, ParameterError, load_all
+from planlod.queries import NamedQuery, ParameterError
 from planlod.querypool import QueryFailed, QueryRequest, encode_term
-from server.backend import get_backend
+from server.backend import get_backend, named_queries
 from server.caching import cached_response
 from server.i18n import lang
 from server.negotiation import HTML, Format, accept_of, by_key, negotiate
@@ -42,14 +42,6 @@ NUMERIC = {
     "http://www.w3.org/2001/XMLSchema#decimal": float,
     "http://www.w3.org/2001/XMLSchema#double": float,
 }
-
-
-def queries() -> dict[str, NamedQuery]:
-    # Not setdefault(…, load_all()): that would read and parse every .rq file on every request.
-    found = current_app.extensions.get("planlod_queries")
-    if found is None:
-        found = current_app.extensions["planlod_queries"] = load_all()
-    return found
 
 
 def problem(status: int, message: str) -> Response:
@@ -85,7 +77,7 @@ def paginated_text(query: NamedQuery, limit: int, offset: int) -> str:
 @bp.get("/<name>")
 def run(name: str) -> Response:
     """Run the named query with the request's parameters."""
-    query = queries().get(name)
+    query = named_queries().get(name)
     if query is None:
         return problem(404, f"no query {name!r}; see /api/openapi.json")
     fmt = by_key(request.args.get("format"), API_FORMATS) or negotiate(accept_of(request), API_FORMATS)
@@ -232,7 +224,7 @@ def schema_of(param: Any) -> dict[str, Any]:
 
 def openapi_document(server_url: str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
-    for query in queries().values():
+    for query in named_queries().values():
         description = "\n\n".join(query.description.get(k, "") for k in ("ja", "en") if query.description.get(k))
         sparql = "\n".join(line for line in query.text.splitlines() if not line.startswith("#+")).strip()
         parameters = [
@@ -336,6 +328,6 @@ def docs() -> Response:
         backend,
         ("api-docs", lang()),
         "text/html; charset=utf-8",
-        lambda: render_template("api.html", queries=list(queries().values())).encode("utf-8"),
+        lambda: render_template("api.html", queries=list(named_queries().values())).encode("utf-8"),
         vary=("Accept-Language", "Cookie"),
     )

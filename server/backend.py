@@ -22,6 +22,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from planlod.config import Settings
+from planlod.queries import NamedQuery, load_all
 from planlod.querypool import QueryAnswer, QueryRequest
 from planlod.vocab import RDF, RDFS, SKOS
 
@@ -211,8 +212,15 @@ def create_backend(settings: Settings) -> Backend:
 def init_app(app: Flask) -> None:
     backend = create_backend(app.config["PLANLOD"])
     app.extensions["planlod"] = backend
+    # Read once: a broken .rq file stops the app at start, and no request re-reads them.
+    app.extensions["planlod_queries"] = load_all()
     app.before_request(lambda: backend.refresh())
 
 
 def get_backend() -> Backend:
     return current_app.extensions["planlod"]
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    """The named queries of ``queries/``, as the pages, the API and the query page use them."""
+    return current_app.extensions["planlod_queries"]

@@ -64,6 +64,25 @@ class EmbeddedBackend(Backend):
         self._pool_lock = threading.Lock()
         super().__init__(settings)
 
+    def refresh(self) -> None:
+        """Follow ``current`` to a newer build: a rebuild is served without a restart, and the
+        old release is let go before pruning could remove it (a readlink per request)."""
+        release = current_release(self.settings.build_dir)
+        if release is None or release == self.directory:
+            return
+        with self._pool_lock:
+            if release == self.directory:
+                return
+            store = stores.open_read_only(release / stores.STORE_DIR)
+            old_pool, self._pool = self._pool, None
+            self.directory, self.store = release, store
+            self.release = self.read_release()
+            self.named_graphs = self.read_named_graphs()
+            self.cache.clear()
+        if old_pool is not None:
+            # Queries already running on the old release may finish within their time limit.
+            threading.Timer(self.settings.query_timeout + 1, old_pool.close).start()
+
     def read_release(self) -> ReleaseInfo:
         stats = json.loads((self.directory / STATS_FILE).read_text(encoding="utf-8"))
         built = stats.get("built_at")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from markupsafe import Markup
 from rdflib import URIRef
 
-from planlod.queries import NamedQuery, load_all
-from server.backend import Backend, get_backend
+from server.backend import Backend, get_backend, named_queries
 from server.caching import cached_response
 from server.i18n import lang
 from server.links import href
@@ -26,34 +27,35 @@ MAX_SEARCH_CHARS = 100
 SNIPPET_RADIUS = 40
 
 
-def named(name: str) -> NamedQuery:
-    # Not setdefault(…, load_all()): that would read and parse every .rq file on every page.
-    queries = current_app.extensions.get("planlod_queries")
-    if queries is None:
-        queries = current_app.extensions["planlod_queries"] = load_all()
-    return queries[name]
-
-
 def rows_of(backend: Backend, name: str, **values: str) -> list[dict]:
-    query = named(name)
+    query = named_queries()[name]
     return backend.select(query.text, **query.bindings(values))
 
 
-def cached_page(backend: Backend, template: str, **context: object) -> Response:
-    """Pages change only with the release and the language."""
+Context = Callable[[Backend], dict[str, Any]]
+
+
+def cached_page(template: str, context: Context, check: Callable[[], Response | None] | None = None) -> Response:
+    """Pages change only with the release and the language: queries run on a cache miss only,
+    never for a revalidation or a page already rendered."""
+    backend = get_backend()
     return cached_response(
         backend,
         ("page", request.full_path, lang()),
         "text/html; charset=utf-8",
-        lambda: render_template(template, **context).encode("utf-8"),
+        lambda: render_template(template, **context(backend)).encode("utf-8"),
         vary=("Accept-Language", "Cookie"),
+        check=check,
     )
 
 
 @bp.get("/")
 def home() -> Response:
     """The plans at a glance: chapters, policies and initiatives."""
-    backend = get_backend()
+    return cached_page("home.html", home_context)
+
+
+def home_context(backend: Backend) -> dict[str, Any]:
     plans: OrderedDict = OrderedDict()
     for row in rows_of(backend, "plans"):  # every plan, drafts with no chapters yet included
         plans[row["plan"]] = {
@@ -77,7 +79,7 @@ def home() -> Response:
             {"href": href(str(row["initiative"])), "notation": str(row["initiativeNotation"]),
              "title": str(row["initiativeTitle"])}
         )  # fmt: skip
-    return cached_page(backend, "home.html", plans=plans)
+    return {"plans": plans}
 
 
 def snippet(text: str, needle: str) -> Markup:
@@ -99,7 +101,10 @@ def normalise_query(raw: str) -> str:
 @bp.get("/search")
 def search() -> Response:
     """Search the Japanese texts of every plan (substring match, as Japanese has no spaces)."""
-    backend = get_backend()
+    return cached_page("search.html", search_context)
+
+
+def search_context(backend: Backend) -> dict[str, Any]:
     q = normalise_query(request.args.get("q", ""))
     results: OrderedDict = OrderedDict()
     if q:
@@ -111,13 +116,16 @@ def search() -> Response:
             )  # fmt: skip
             item["hits"].append({"property": str(row["property"]), "snippet": snippet(str(row["text"]), q)})
     properties = {URIRef(hit["property"]) for item in results.values() for hit in item["hits"]}
-    return cached_page(backend, "search.html", q=q, results=results, labels=backend.labels(properties))
+    return {"q": q, "results": results, "labels": backend.labels(properties)}
 
 
 @bp.get("/glossary")
 def glossary() -> Response:
     """Every glossary term, grouped by plan."""
-    backend = get_backend()
+    return cached_page("glossary.html", glossary_context)
+
+
+def glossary_context(backend: Backend) -> dict[str, Any]:
     plans: OrderedDict = OrderedDict()
     for row in rows_of(backend, "glossary"):
         plans.setdefault(row["plan"], []).append(
@@ -125,13 +133,16 @@ def glossary() -> Response:
              "definition": str(row["definition"]), "policy_href": href(str(row["policy"])),
              "policy": str(row["policyNotation"]), "uses": int(row["uses"])}
         )  # fmt: skip
-    return cached_page(backend, "glossary.html", plans=plans, titles=_plan_titles(backend, plans))
+    return {"plans": plans, "titles": _plan_titles(backend, plans)}
 
 
 @bp.get("/sector-plans")
 def sector_plans() -> Response:
     """Every sector plan, with the policy that lists it."""
-    backend = get_backend()
+    return cached_page("sector_plans.html", sector_plans_context)
+
+
+def sector_plans_context(backend: Backend) -> dict[str, Any]:
     plans: OrderedDict = OrderedDict()
     for row in rows_of(backend, "sector-plans"):
         plans.setdefault(row["plan"], []).append(
@@ -139,13 +150,16 @@ def sector_plans() -> Response:
              "description": str(row.get("description", "")), "policy_href": href(str(row["policy"])),
              "policy": str(row["policyNotation"]), "policy_title": str(row["policyTitle"])}
         )  # fmt: skip
-    return cached_page(backend, "sector_plans.html", plans=plans, titles=_plan_titles(backend, plans))
+    return {"plans": plans, "titles": _plan_titles(backend, plans)}
 
 
 @bp.get("/matrix")
 def matrix() -> Response:
     """Initiatives × actors: who commits to what."""
-    backend = get_backend()
+    return cached_page("matrix.html", matrix_context)
+
+
+def matrix_context(backend: Backend) -> dict[str, Any]:
     plans: OrderedDict = OrderedDict()
     for row in rows_of(backend, "actor-matrix"):
         initiatives = plans.setdefault(row["plan"], OrderedDict())
@@ -157,7 +171,7 @@ def matrix() -> Response:
         if "commitment" in row:
             line["cells"][row["actor"]] = {"href": href(str(row["commitment"])), "text": str(row["statement"])}
     actors = [(actor, backend.labels([actor]).get(actor, {})) for actor in ACTORS]
-    return cached_page(backend, "matrix.html", plans=plans, actors=actors, titles=_plan_titles(backend, plans))
+    return {"plans": plans, "actors": actors, "titles": _plan_titles(backend, plans)}
 
 
 def _plan_titles(backend: Backend, plans: dict) -> dict:
@@ -167,15 +181,21 @@ def _plan_titles(backend: Backend, plans: dict) -> dict:
 @bp.get("/compare")
 def compare() -> Response:
     """Two linked initiatives side by side: titles, texts and what each actor will do."""
-    backend = get_backend()
     iris = [request.args.get("a", ""), request.args.get("b", "")]
-    if not all(backend.exists(iri) for iri in iris):
-        abort(404, "compare needs two IRIs of this server: /compare?a=…&b=…")
+
+    def both_exist() -> None:
+        if not all(get_backend().exists(iri) for iri in iris):
+            abort(404, "compare needs two IRIs of this server: /compare?a=…&b=…")
+
+    return cached_page("compare.html", lambda backend: compare_context(backend, iris), check=both_exist)
+
+
+def compare_context(backend: Backend, iris: list[str]) -> dict[str, Any]:
     sides = [PageBuilder(backend, backend.describe(iri)).build() for iri in iris]
     labels = list(dict.fromkeys(block.label for side in sides for block in side.texts))
     rows = [
         (label, [next((block.html for block in side.texts if block.label == label), None) for side in sides])
         for label in labels
     ]
-    return cached_page(backend, "compare.html", sides=sides, rows=rows)
+    return {"sides": sides, "rows": rows}
 

@@ -15,9 +15,9 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from planlod.queries import load_all, with_values
+from planlod.queries import with_values
 from planlod.querypool import QueryFailed, QueryRequest
-from server.backend import get_backend
+from server.backend import get_backend, named_queries
 from server.negotiation import HTML, RDF_FORMATS, Format, accept_of, by_key, negotiate
 from server.sparql_guard import Refused, check, query_form
 
@@ -131,7 +131,7 @@ def render_results(query: str, kind: str, body: bytes) -> str:
 def examples() -> list[dict]:
     """The named queries of ``queries/``, with parameter defaults written in, for the query page."""
     found = []
-    for q in load_all().values():
+    for q in named_queries().values():
         if any(param.required and param.default is None for param in q.parameters):
             continue
         body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#+")).strip()

@@ -84,3 +84,27 @@ def test_feeds(rebuilt):
         assert catalog.value(dataset, URIRef("http://purl.org/dc/terms/modified")) is not None
     finally:
         app.extensions["planlod"].close()
+
+
+def test_a_running_server_follows_a_new_build(tmp_path, data_copy):
+    from server import create_app
+
+    data = data_copy()
+    settings = Settings(data_dir=data, build_dir=tmp_path / "b")
+    build.run(settings)
+    app = create_app(settings)
+    client = app.test_client()
+    path = "/doc/272116/5th/initiative/7-1-2/commitment/business.ttl"
+    try:
+        assert "積極的に取り込みます".encode() in client.get(path).get_data()
+        source = data / "272116-ibaraki-5th" / "source.txt"
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("地域色を積極的に取り込みます", "地域色を取り込みます"), encoding="utf-8")
+        new = build.run(settings).release
+        body = client.get(path).get_data()
+        assert "地域色を取り込みます".encode() in body and "積極的に取り込みます".encode() not in body
+        assert app.extensions["planlod"].release_id == new.name
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        assert client.get("/sparql", query_string={"query": query}).status_code == 200
+    finally:
+        app.extensions["planlod"].close()
