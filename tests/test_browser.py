@@ -80,13 +80,18 @@ class Browser:
     def screenshot(self, name: str, down_to: str | None = None) -> None:
         """The first screen of the page, or down to the end of the element ``down_to``."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        # The endpoint's address shows this test server's random port: masked, so the committed
+        # screenshots do not change with every run.
+        masked = [self.page.locator(".endpoint")]
         if down_to is None:
-            self.page.screenshot(path=SCREENSHOTS / f"{name}.png")
+            self.page.screenshot(path=SCREENSHOTS / f"{name}.png", mask=masked, mask_color="#dde3ea")
             return
         self.page.evaluate("() => window.scrollTo(0, 0)")
         box = self.page.locator(down_to).bounding_box()
         clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": box["y"] + box["height"] + 24}
-        self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True, clip=clip)
+        self.page.screenshot(
+            path=SCREENSHOTS / f"{name}.png", full_page=True, clip=clip, mask=masked, mask_color="#dde3ea"
+        )
 
     def close(self) -> None:
         self.context.close()
