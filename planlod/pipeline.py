@@ -161,7 +161,7 @@ class PlanResult:
 
 def process(info: DatasetInfo, base: str, reasoner: bool = False) -> PlanResult:
     """Parse, graph, validate (with the OWL reasoner if asked) and serialize one plan; raise its source error."""
-    from planlod import quality, validate  # pyshacl is slow to import and only needed here
+    from planlod import quality, shacl_cache, validate  # pyshacl is slow to import and only needed here
 
     clock = Clock(time.process_time)
     with clock("parse"):
@@ -172,7 +172,7 @@ def process(info: DatasetInfo, base: str, reasoner: bool = False) -> PlanResult:
     with clock("shacl"):
         # The shapes see this plan with the shared vocabulary, as they would in a one-plan build.
         add_vocabulary(dataset)
-        report = validate.check(dataset)
+        report = validate.check(dataset, cache=shacl_cache.default_cache())
         results = report.results.serialize(format="nt", encoding="utf-8") if len(report.results) else b""
     if reasoner:
         with clock("owl"):  # HermiT runs in a Java process: its own time is not counted here

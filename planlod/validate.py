@@ -55,8 +55,28 @@ class ShapesError(RuntimeError):
     """A shapes file pyshacl cannot use: a bug of this project, not of the data."""
 
 
-def check(dataset: Dataset, shapes_dir: Path = SHAPES_DIR, reasoner: bool = False) -> Report:
-    """Run every shapes file over its view of ``dataset``, and the OWL reasoner if asked."""
+def check(
+    dataset: Dataset, shapes_dir: Path = SHAPES_DIR, reasoner: bool = False, cache: Path | None = None
+) -> Report:
+    """Run every shapes file over its view of ``dataset``, and the OWL reasoner if asked.
+
+    With a ``cache`` folder, a verdict already reached on the very same graphs and shapes is
+    reused (see :mod:`planlod.shacl_cache`); the build passes one, checks of edited copies do not.
+    """
+    from planlod import shacl_cache
+
+    name = shacl_cache.key(dataset, shapes_dir) if cache is not None else None
+    report = shacl_cache.load(cache, name) if cache is not None and name is not None else None
+    if report is None:
+        report = _check_shapes(dataset, shapes_dir)
+        if cache is not None and name is not None:
+            shacl_cache.keep(cache, name, report)
+    if reasoner:
+        add_reasoning(report, dataset)
+    return report
+
+
+def _check_shapes(dataset: Dataset, shapes_dir: Path) -> Report:
     roles = graphs_by_role(dataset)
     report = Report()
     for prefix, ns in PREFIXES.items():
@@ -75,8 +95,6 @@ def check(dataset: Dataset, shapes_dir: Path = SHAPES_DIR, reasoner: bool = Fals
         _restore_languages(results, shapes)
         report.results += results
         report.findings.extend(_findings(results))
-    if reasoner:
-        add_reasoning(report, dataset)
     return report
 
 

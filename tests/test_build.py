@@ -121,3 +121,33 @@ def test_one_build_at_a_time(tmp_path, data_copy):
 def test_no_plan_folder(tmp_path):
     with pytest.raises(build.BuildError, match="no plan folder"):
         build.run(Settings(data_dir=tmp_path / "empty", build_dir=tmp_path / "out"))
+
+
+def test_a_rebuild_reuses_the_shacl_verdict_of_an_unchanged_plan(tmp_path, data_copy, monkeypatch):
+    from planlod import shacl_cache
+
+    monkeypatch.setenv("PLANLOD_CACHE_DIR", str(tmp_path / "cache"))
+    data = data_copy()
+    settings = Settings(data_dir=data, build_dir=tmp_path / "out", reasoner=False)
+    build.run(settings)
+    (entry,) = shacl_cache.default_cache().glob("*.json")
+    # Injected: a note only the cache knows about. An unchanged plan's rebuild must reuse it.
+    stored = json.loads(entry.read_text(encoding="utf-8"))
+    stored["findings"].append({
+        "severity": "Info", "focus": "urn:injected", "path": None, "value": None,
+        "messages": {"en": "from the cache", "ja": "キャッシュから"}, "shape": "urn:shape", "component": "x",
+    })  # fmt: skip
+    entry.write_text(json.dumps(stored), encoding="utf-8")
+    assert any(f.focus == "urn:injected" for f in build.run(settings).report.findings)
+    # An edited paragraph is a different plan: checked again, the injected note is gone.
+    source = data / "272116-ibaraki-5th" / "source.txt"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("積極的に取り込みます", "取り込みます"), encoding="utf-8"
+    )
+    assert not any(f.focus == "urn:injected" for f in build.run(settings).report.findings)
+    # A damaged entry is not trusted: it is checked again and rewritten.
+    for damaged in shacl_cache.default_cache().glob("*.json"):
+        damaged.write_text("{not json", encoding="utf-8")
+    assert build.run(settings).report.conforms
+    newest = max(shacl_cache.default_cache().glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+    assert json.loads(newest.read_text(encoding="utf-8"))["findings"] == []
