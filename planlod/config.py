@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,11 @@ QUERIES_DIR = ROOT / "queries"
 
 DEFAULT_BASE_IRI = "https://w3id.org/jp-cityplan/"
 ONTOLOGY_NS = "https://w3id.org/jp-cityplan/def#"
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/planlod``, or ``~/.cache/planlod``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "planlod"
 
 
 class ConfigError(ValueError):
@@ -50,6 +55,8 @@ class Settings:
     max_inverse: int = 500
     # Rendered pages and data documents kept in memory per server process.
     page_cache_size: int = 4096
+    # Where reasoner proofs and SHACL verdicts of unchanged plans are kept between builds.
+    cache_dir: Path = field(default_factory=default_cache_dir)
     # Releases kept next to the live one, so a bad build can be rolled back by hand.
     keep_releases: int = 2
     # Prove each plan consistent with the ontology (HermiT, which needs Java) in build and validate.

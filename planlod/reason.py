@@ -94,9 +94,10 @@ def require_java() -> None:
 
 
 def default_cache() -> Path:
-    """Where proofs are kept: ``$PLANLOD_CACHE_DIR/reasoner``, by default under ``~/.cache/planlod``."""
-    home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(os.environ.get("PLANLOD_CACHE_DIR") or Path(home) / "planlod") / "reasoner"
+    """Where proofs are kept: ``reasoner/`` in the settings' ``cache_dir`` (``PLANLOD_CACHE_DIR``)."""
+    from planlod.config import Settings
+
+    return Settings.from_env().cache_dir / "reasoner"
 
 
 def check(dataset: Dataset, cache: Path | None = None) -> list[Finding]:

@@ -28,9 +28,10 @@ VOCABULARY_FILES = ("plan.ttl", "sdg-goals.ttl")
 
 
 def default_cache() -> Path:
-    """``$PLANLOD_CACHE_DIR/shacl``, by default under ``~/.cache/planlod`` (beside the reasoner's proofs)."""
-    home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(os.environ.get("PLANLOD_CACHE_DIR") or Path(home) / "planlod") / "shacl"
+    """``shacl/`` in the settings' ``cache_dir`` (``PLANLOD_CACHE_DIR``), beside the reasoner's proofs."""
+    from planlod.config import Settings
+
+    return Settings.from_env().cache_dir / "shacl"
 
 
 def key(dataset: Dataset, shapes_dir: Path = SHAPES_DIR) -> str | None:
