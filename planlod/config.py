@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from planlod.shacl_engines import DEFAULT_ENGINE, ENGINES
+
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"
 SHAPES_DIR = ROOT / "shapes"
@@ -61,10 +63,14 @@ class Settings:
     keep_releases: int = 2
     # Prove each plan consistent with the ontology (HermiT, which needs Java) in build and validate.
     reasoner: bool = True
+    # The SHACL engine of build and validate: "turbo" (pyshacl-turbo, fast) or "pyshacl" (the reference).
+    shacl_engine: str = DEFAULT_ENGINE
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/") or "://" not in self.base_iri:
             raise ConfigError(f"base_iri must be an absolute IRI ending with '/', got {self.base_iri!r}")
+        if self.shacl_engine not in ENGINES:
+            raise ConfigError(f"shacl_engine must be one of {', '.join(ENGINES)}, got {self.shacl_engine!r}")
         if self.query_timeout <= 0:
             raise ConfigError("query_timeout must be positive")
 

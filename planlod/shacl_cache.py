@@ -3,7 +3,7 @@
 A national corpus is mostly unchanged from one build to the next, and pyshacl costs
 about a second per plan. An entry is named after everything the verdict depends on:
 the plan's own graphs (every statement, sorted), the shapes files, the vocabulary files
-and the versions of pyshacl and planlod. The build always checks a plan against the
+and the SHACL engine with its version and planlod's. The build always checks a plan against the
 project's own vocabulary files, so those files stand for the vocabulary graphs. Entries
 hold the findings and the SHACL results; one that cannot be read is ignored and redone.
 """
@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 from dataclasses import asdict
-from importlib.metadata import version
 from pathlib import Path
 
 from rdflib import BNode, Dataset
@@ -22,6 +21,7 @@ from rdflib import BNode, Dataset
 from planlod import __version__
 from planlod.config import ONTOLOGY_DIR, SHAPES_DIR
 from planlod.findings import Finding, Report
+from planlod.shacl_engines import DEFAULT_ENGINE, signature
 from planlod.vocab import ONTOLOGY_IRI, SDG_GOALS_GRAPH
 
 VOCABULARY_FILES = ("plan.ttl", "sdg-goals.ttl")
@@ -34,9 +34,9 @@ def default_cache() -> Path:
     return Settings.from_env().cache_dir / "shacl"
 
 
-def key(dataset: Dataset, shapes_dir: Path = SHAPES_DIR) -> str | None:
+def key(dataset: Dataset, shapes_dir: Path = SHAPES_DIR, engine: str = DEFAULT_ENGINE) -> str | None:
     """The entry's name, or None when the plan's graphs hold blank nodes (no stable name)."""
-    digest = hashlib.sha256(f"pyshacl {version('pyshacl')} planlod {__version__}\n".encode())
+    digest = hashlib.sha256(f"{signature(engine)} planlod {__version__}\n".encode())
     for path in [*sorted(shapes_dir.glob("*.ttl")), *(ONTOLOGY_DIR / name for name in VOCABULARY_FILES)]:
         digest.update(path.name.encode() + b"\n" + path.read_bytes())
     lines = []

@@ -1,4 +1,4 @@
-"""The quality gate: SHACL shapes from ``shapes/`` run with pyshacl over the built graphs.
+"""The quality gate: SHACL shapes from ``shapes/`` run over the built graphs (:mod:`planlod.shacl_engines`).
 
 SHACL cannot see which named graph a triple is in, so each shapes file runs over its own
 view of the dataset (see :data:`SHAPE_FILES`): the city's plan graphs with the shared
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
@@ -30,6 +29,7 @@ from rdflib.term import Node
 from planlod.config import SHAPES_DIR
 from planlod.findings import SEVERITY_ORDER, Finding, Report
 from planlod.iri import PLAN_GRAPH, SDG_GRAPH, plan_of_graph
+from planlod.shacl_engines import validator
 from planlod.vocab import ONTOLOGY_IRI, OWL, PREFIXES, RDF, SDG_GOALS_GRAPH, SH
 
 __all__ = [
@@ -56,19 +56,27 @@ class ShapesError(RuntimeError):
 
 
 def check(
-    dataset: Dataset, shapes_dir: Path = SHAPES_DIR, reasoner: bool = False, cache: Path | None = None
+    dataset: Dataset,
+    shapes_dir: Path = SHAPES_DIR,
+    reasoner: bool = False,
+    cache: Path | None = None,
+    engine: str | None = None,
 ) -> Report:
     """Run every shapes file over its view of ``dataset``, and the OWL reasoner if asked.
 
-    With a ``cache`` folder, a verdict already reached on the very same graphs and shapes is
-    reused (see :mod:`planlod.shacl_cache`); the build passes one, checks of edited copies do not.
+    ``engine`` is a name of :data:`planlod.shacl_engines.ENGINES`; by default the setting's
+    (``PLANLOD_SHACL_ENGINE``). With a ``cache`` folder, a verdict already reached on the very
+    same graphs and shapes by the same engine is reused (see :mod:`planlod.shacl_cache`); the
+    build passes one, checks of edited copies do not.
     """
     from planlod import shacl_cache
+    from planlod.config import Settings
 
-    name = shacl_cache.key(dataset, shapes_dir) if cache is not None else None
+    engine = engine or Settings.from_env().shacl_engine
+    name = shacl_cache.key(dataset, shapes_dir, engine) if cache is not None else None
     report = shacl_cache.load(cache, name) if cache is not None and name is not None else None
     if report is None:
-        report = _check_shapes(dataset, shapes_dir)
+        report = _check_shapes(dataset, shapes_dir, engine)
         if cache is not None and name is not None:
             shacl_cache.keep(cache, name, report)
     if reasoner:
@@ -76,7 +84,7 @@ def check(
     return report
 
 
-def _check_shapes(dataset: Dataset, shapes_dir: Path) -> Report:
+def _check_shapes(dataset: Dataset, shapes_dir: Path, engine: str) -> Report:
     roles = graphs_by_role(dataset)
     report = Report()
     for prefix, ns in PREFIXES.items():
@@ -91,7 +99,7 @@ def _check_shapes(dataset: Dataset, shapes_dir: Path) -> Report:
                 _add(data, roles[role])
                 loaded.add(role)
         shapes = load_shapes(shapes_dir / name)
-        results = _run(data, shapes, name)
+        results = _run(data, shapes, name, engine)
         _restore_languages(results, shapes)
         report.results += results
         report.findings.extend(_findings(results))
@@ -283,8 +291,8 @@ def _parsed_shapes(path: Path, _mtime: int) -> Graph:
     return Graph().parse(path, format="turtle")
 
 
-def _run(data: Graph, shapes: Graph, name: str) -> Graph:
-    conforms, results, text = shacl_validate(
+def _run(data: Graph, shapes: Graph, name: str, engine: str) -> Graph:
+    conforms, results, text = validator(engine)(
         data,
         shacl_graph=shapes,
         advanced=True,  # SHACL-SPARQL constraints and targets
@@ -292,7 +300,7 @@ def _run(data: Graph, shapes: Graph, name: str) -> Graph:
         allow_warnings=True,
         inplace=True,  # the view is ours to use; not copying it halves the time
     )
-    if not isinstance(results, Graph):  # pyshacl returns a ValidationFailure instead of raising
+    if not isinstance(results, Graph):  # both engines return a ValidationFailure instead of raising
         raise ShapesError(f"shapes/{name}: {text}")
     # Keep only the results: write_report makes one sh:ValidationReport over all files.
     for node in list(results.subjects(RDF.type, SH.ValidationReport)):
