@@ -20,13 +20,13 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset
 
@@ -164,35 +164,89 @@ def _workers(requested: int | None, plans: int) -> int:
 def _stream_plans(
     infos: list[DatasetInfo], base: str, staging: Path, workers: int, step: Step, reasoner: bool = False
 ) -> _Tally:
-    """Write the vocabulary and every plan's graphs to ``dataset.nq``, validating each plan on the way."""
+    """Write the vocabulary and every plan's graphs to ``dataset.nq``, validating each plan on the way.
+
+    With the reasoner, plans left to prove are handed to HermiT in batches as they come in, on
+    the same workers; their findings join the report before the build decides to publish.
+    """
     tally = _Tally()
     tally.report.reasoned = reasoner
-    with open(staging / NQUADS, "wb") as nquads:
-        nquads.write(pipeline.nquads(pipeline.vocabulary_dataset(), tally.census))
-        for done, result in enumerate(_processed(infos, base, workers, reasoner), start=1):
+    vocabulary = pipeline.vocabulary_dataset()
+    with _executor(workers) as executor, open(staging / NQUADS, "wb") as nquads:
+        proving = _Proving(executor, vocabulary) if reasoner else None
+        nquads.write(pipeline.nquads(vocabulary, tally.census))
+        for done, result in enumerate(_processed(infos, base, executor, reasoner), start=1):
             nquads.write(result.nquads)
             _copy_source(result.info, staging)
             tally.add(result)
+            if proving is not None:
+                proving.add(result.pending)
             step(f"plan {result.info.key}", done=done, total=len(infos))
+        if proving is not None:
+            step("OWL reasoner")
+            tally.report.findings.extend(proving.findings())
     return tally
 
 
-def _processed(infos: Sequence[DatasetInfo], base: str, workers: int, reasoner: bool = False) -> Iterator[PlanResult]:
-    """Each plan processed, in order; in a process pool when ``workers`` > 1."""
+class _Inline:
+    """An executor that runs each call at once, for builds too small to pay for worker processes."""
+
+    def map(self, fn: Callable[..., Any], *iterables: Iterable[Any]) -> Iterator[Any]:
+        return map(fn, *iterables)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+@contextmanager
+def _executor(workers: int) -> Iterator[Any]:
     if workers <= 1:
-        for info in infos:
-            yield pipeline.process(info, base, reasoner)
+        yield _Inline()
         return
     # "spawn": a fresh interpreter per worker, safe whatever threads the caller runs (a progress bar).
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
     try:
-        for result in pool.map(pipeline.process_in_worker, infos, [base] * len(infos), [reasoner] * len(infos)):
-            if isinstance(result, pipeline.Failure):
-                raise result.error()
-            yield result
+        yield pool
     finally:
         # On failure, do not wait for the remaining plans.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _processed(infos: Sequence[DatasetInfo], base: str, executor: Any, reasoner: bool = False) -> Iterator[PlanResult]:
+    """Each plan processed, in order, by ``executor``."""
+    for result in executor.map(pipeline.process_in_worker, infos, [base] * len(infos), [reasoner] * len(infos)):
+        if isinstance(result, pipeline.Failure):
+            raise result.error()
+        yield result
+
+
+class _Proving:
+    """Plans waiting for HermiT, sent off in batches of :data:`planlod.reason.BATCH` as they fill."""
+
+    def __init__(self, executor: Any, vocabulary: Dataset) -> None:
+        from planlod import reason
+
+        self.reason = reason
+        self.executor = executor
+        self.vocabulary = reason.vocabulary_ntriples(vocabulary)
+        self.waiting: list = []
+        self.futures: list[Future] = []
+
+    def add(self, pending: list) -> None:
+        self.waiting.extend(pending)
+        if len(self.waiting) >= self.reason.BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        if self.waiting:
+            self.futures.append(self.executor.submit(self.reason.prove, self.vocabulary, self.waiting))
+            self.waiting = []
+
+    def findings(self) -> list:
+        self._send()
+        return [finding for future in self.futures for finding in future.result()]
 
 
 def _copy_source(info: DatasetInfo, directory: Path) -> None:

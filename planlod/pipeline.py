@@ -157,11 +157,12 @@ class PlanResult:
     findings: list = field(default_factory=list)  # planlod.validate.Finding
     report: bytes = b""  # the SHACL results graph, as N-Triples
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # per stage
+    pending: list = field(default_factory=list)  # planlod.reason.Pending: left for the batched reasoner
 
 
 def process(info: DatasetInfo, base: str, reasoner: bool = False) -> PlanResult:
     """Parse, graph, validate (with the OWL reasoner if asked) and serialize one plan; raise its source error."""
-    from planlod import quality, shacl_cache, validate  # pyshacl is slow to import and only needed here
+    from planlod import quality, reason, shacl_cache, validate  # slow to import and only needed here
 
     clock = Clock(time.process_time)
     with clock("parse"):
@@ -174,9 +175,14 @@ def process(info: DatasetInfo, base: str, reasoner: bool = False) -> PlanResult:
         add_vocabulary(dataset)
         report = validate.check(dataset, cache=shacl_cache.default_cache())
         results = report.results.serialize(format="nt", encoding="utf-8") if len(report.results) else b""
+    pending: list = []
     if reasoner:
-        with clock("owl"):  # HermiT runs in a Java process: its own time is not counted here
-            validate.add_reasoning(report, dataset)
+        # Declarations are checked here; what is left to prove goes to HermiT in batches of plans
+        # (planlod.reason.prove), one JVM for many, once the build has them all.
+        with clock("owl"):
+            declared, pending = reason.prepare(dataset, reason.default_cache())
+        report.findings.extend(declared)
+        report.reasoned = True
     # Graphs derived from the check (such as a quality graph) belong in `dataset` here, before it is written.
     quality.add_to(dataset, report)
     with clock("serialize"):
@@ -190,7 +196,7 @@ def process(info: DatasetInfo, base: str, reasoner: bool = False) -> PlanResult:
         "sector_plans": len(plan.sector_plans),
         "glossary_terms": len(plan.glossary),
     }
-    return PlanResult(info, counts, data, census, list(report.findings), results, clock.seconds)
+    return PlanResult(info, counts, data, census, list(report.findings), results, clock.seconds, pending)
 
 
 @dataclass(frozen=True)

@@ -103,10 +103,79 @@ def default_cache() -> Path:
 def check(dataset: Dataset, cache: Path | None = None) -> list[Finding]:
     """Check every plan of ``dataset`` (with the vocabulary graphs in it) for OWL consistency."""
     require_java()
-    findings: list[Finding] = []
-    for plan, graph in inputs(dataset):
-        findings.extend(check_graph(graph, plan, cache))
+    findings, pending = prepare(dataset, cache)
+    for batch in batches(pending):
+        findings.extend(prove(vocabulary_ntriples(dataset), batch))
     return findings
+
+
+# Plans proved by one HermiT run. One JVM and one owlready2 world per plan cost ~2 s whatever
+# the plan's size; a batch of 20 synthetic plans took 5 s (0.25 s a plan), while 60 took 22 s:
+# owlready2's loading and HermiT's realisation grow faster than the data, so batches stay small.
+BATCH = 20
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One plan waiting for the reasoner, as plain data that crosses process boundaries."""
+
+    plan: str
+    ntriples: bytes  # the plan's own graphs (plan and suggestions), without the shared vocabulary
+    proof: str | None  # the cache entry to write once it is proved
+
+
+def prepare(dataset: Dataset, cache: Path | None = None) -> tuple[list[Finding], list[Pending]]:
+    """Per plan of ``dataset``: its declaration findings, or else what is left to prove.
+
+    A plan with a proof in ``cache`` needs no reasoner; one with undeclared terms cannot be
+    given to it (HermiT would guess what the terms are).
+    """
+    findings: list[Finding] = []
+    pending: list[Pending] = []
+    for plan, graph in inputs(dataset):
+        found = undeclared(graph)
+        if found:
+            findings.extend(found)
+            continue
+        proof = _proof(graph, cache)
+        if proof is not None and proof.exists():
+            continue
+        own = _union(_own_graphs(dataset, plan))
+        pending.append(Pending(plan, own.serialize(format="nt", encoding="utf-8"), str(proof) if proof else None))
+    return findings, pending
+
+
+def batches(pending: list[Pending], size: int = BATCH) -> Iterator[list[Pending]]:
+    for start in range(0, len(pending), size):
+        yield pending[start : start + size]
+
+
+def prove(vocabulary: bytes, batch: list[Pending]) -> list[Finding]:
+    """HermiT once over ``batch`` with the vocabulary; on failure, halves until the plans at fault are found.
+
+    Sound by monotonicity: a union with a model gives each plan in it a model, and a class
+    that can have members in the union can in each part. So a clean batch proves every plan
+    in it, and only a failing batch costs more runs (two halves, down to single plans, which
+    are checked and blamed exactly as :func:`check_graph` does for one plan).
+    """
+    outcome = _hermit(vocabulary + b"".join(p.ntriples for p in batch))
+    if outcome.consistent and not outcome.unsatisfiable:
+        for pending in batch:
+            _keep(Path(pending.proof) if pending.proof else None)
+        return []
+    if len(batch) == 1:
+        graph = Graph().parse(data=vocabulary + batch[0].ntriples, format="nt")
+        return check_graph(graph, batch[0].plan)
+    half = len(batch) // 2
+    return prove(vocabulary, batch[:half]) + prove(vocabulary, batch[half:])
+
+
+def vocabulary_ntriples(dataset: Dataset) -> bytes:
+    """The ontology and the SDG goals of ``dataset`` as N-Triples, the part every batch shares."""
+    graphs = {str(g.identifier): g for g in dataset.graphs()}
+    return _union([graphs[n] for n in (ONTOLOGY_IRI, SDG_GOALS_GRAPH) if n in graphs]).serialize(
+        format="nt", encoding="utf-8"
+    )
 
 
 def inputs(dataset: Dataset) -> Iterator[tuple[str, Graph]]:
@@ -116,8 +185,14 @@ def inputs(dataset: Dataset) -> Iterator[tuple[str, Graph]]:
     for name in sorted(graphs):
         plan = plan_of_graph(name, PLAN_GRAPH)
         if plan is not None:
-            suggestions = graphs.get(str(plan_part(plan, f"graph/{SDG_GRAPH}")))
-            yield plan, _union([graphs[name], *([suggestions] if suggestions is not None else []), *vocabulary])
+            yield plan, _union([*_own_graphs(dataset, plan), *vocabulary])
+
+
+def _own_graphs(dataset: Dataset, plan: str) -> list[Graph]:
+    """A plan's own graphs that the reasoner sees: the city's and the derived SDG suggestions."""
+    names = {str(g.identifier): g for g in dataset.graphs()}
+    wanted = (str(plan_part(plan, f"graph/{PLAN_GRAPH}")), str(plan_part(plan, f"graph/{SDG_GRAPH}")))
+    return [names[name] for name in wanted if name in names]
 
 
 def check_graph(graph: Graph, focus: str, cache: Path | None = None) -> list[Finding]:

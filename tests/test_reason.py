@@ -153,3 +153,47 @@ def test_build_without_java_publishes_nothing(tmp_path, data_copy, no_java):
     result = CliRunner().invoke(cli, ["--data-dir", str(data_copy()), "--build-dir", str(out), "build"])
     assert result.exit_code == 1 and "--no-reasoner" in result.output
     assert not Path(out / "current").exists()
+
+
+# -- batches: one HermiT run for many plans ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """Five synthetic plans and the vocabulary in one dataset, as a batch of the build sees them."""
+    from planlod import dataset as datasets
+    from planlod import pipeline, synth
+
+    out = Dataset()
+    for folder in synth.generate(5, tmp_path_factory.mktemp("corpus")):
+        _, plan = pipeline.compile_plan(datasets.load(folder), "https://w3id.org/jp-cityplan/")
+        for graph in plan.graphs():
+            target = out.graph(graph.identifier)
+            target.addN((s, p, o, target) for s, p, o in graph)
+    pipeline.add_vocabulary(out)
+    return out
+
+
+def plans_of(dataset: Dataset) -> list[str]:
+    return [plan for plan, _ in reason.inputs(dataset)]
+
+
+def test_a_clean_batch_is_proved_in_one_run_and_every_plan_keeps_its_proof(corpus_dataset, java, tmp_path):
+    findings, pending = reason.prepare(corpus_dataset, tmp_path)
+    assert findings == [] and len(pending) == 5
+    assert reason.prove(reason.vocabulary_ntriples(corpus_dataset), pending) == []
+    assert len(list(tmp_path.iterdir())) == 5
+    assert reason.prepare(corpus_dataset, tmp_path) == ([], [])  # proved once, never again
+
+
+def test_a_faulty_plan_in_a_batch_is_found_by_halving_and_blamed_as_if_alone(corpus_dataset, java, tmp_path):
+    dataset = copy(corpus_dataset)
+    faulty = plans_of(dataset)[3]
+    dataset.graph(URIRef(f"{faulty}/graph/plan")).add((URIRef(faulty), RDF.type, JCP.Initiative))
+    _, pending = reason.prepare(dataset, tmp_path)
+    batched = reason.prove(reason.vocabulary_ntriples(dataset), pending)
+    (alone,) = [graph for plan, graph in reason.inputs(dataset) if plan == faulty]
+    assert batched == reason.check_graph(alone, faulty)
+    assert [f.focus for f in batched] == [faulty]
+    # The other four plans were proved on the way and keep their proofs; the faulty one has none.
+    assert len(list(tmp_path.iterdir())) == 4
