@@ -35,6 +35,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -221,14 +222,27 @@ def _proof(graph: Graph, cache: Path | None) -> Path | None:
     """
     if cache is None:
         return None
-    ground, blank = Graph(), Graph()
+    ground, blank = [], []
     for triple in graph:
-        (blank if any(isinstance(term, BNode) for term in triple) else ground).add(triple)
+        (blank if any(isinstance(term, BNode) for term in triple) else ground).append(triple)
     digest = hashlib.sha256(f"owlready2 {version('owlready2')}\n".encode())
-    for part in (ground, to_canonical_graph(blank)):
-        for line in sorted(part.serialize(format="nt", encoding="utf-8").splitlines()):
-            digest.update(line + b"\n")
+    for line in sorted(_ntriples(ground) + _canonical(frozenset(blank))):
+        digest.update(line + b"\n")
     return cache / digest.hexdigest()
+
+
+def _ntriples(triples: list) -> list[bytes]:
+    return [f"{s.n3()} {p.n3()} {o.n3()} .".encode() for s, p, o in triples]
+
+
+@lru_cache(maxsize=4)
+def _canonical(blank: frozenset) -> list[bytes]:
+    """The blank-node triples with canonical labels. Cached: they are the shared ontology's, which a
+    build copies into every plan's check with the same labels, and canonicalising is the costly part."""
+    graph = Graph()
+    for triple in blank:
+        graph.add(triple)
+    return _ntriples(list(to_canonical_graph(graph)))
 
 
 def _keep(proof: Path | None) -> None:
