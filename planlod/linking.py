@@ -61,9 +61,10 @@ COMPOUND_PARTICLE_VERBS = {
 }  # fmt: skip
 # Words of the plan format itself, not of any topic: every initiative has 《現状と課題》 and
 # 《目標》, most titles end in 〜の推進, most texts say 〜が求められています / 〜する必要が
-# あります, and a sector plan is a 計画, 指針 or 方針. Measured: these (指針 above all) were
-# the only shared words of unrelated pairs. The IDF below down-weights what is common in the
-# two plans compared; this list covers the format words a small plan happens to use rarely.
+# あります, and a sector plan is a 計画, 指針 or 方針. Measured: 指針 was offered as the shared
+# sector plan of 協働による地域づくり and コミュニティ施設の整備, which share no topic. The IDF
+# below down-weights what is common in the two plans compared; this list covers the format
+# words that a small plan happens to use rarely.
 GENERIC_WORDS = {
     "推進", "取り組み", "取り組む", "施策", "計画", "指針", "方針", "基本", "ビジョン", "構想", "目標", "課題",
     "現状", "必要", "求める", "図る", "努める", "進める", "行う", "実施", "充実", "向上", "本市", "作り",
@@ -185,7 +186,8 @@ def _initiative(row) -> Initiative:  # noqa: ANN001 — a pyoxigraph QuerySoluti
     text = unicodedata.normalize("NFKC", " ".join(texts))
     words = words_of(text)
     counts = Counter(w.norm for w in words)
-    counts.update({w.norm: TITLE_WEIGHT - 1 for w in words if w.end <= len(title)})
+    title_end = len(unicodedata.normalize("NFKC", title))
+    counts.update(Counter(w.norm for w in words if w.end <= title_end for _ in range(TITLE_WEIGHT - 1)))
     terms = {unicodedata.normalize("NFKC", t): t for t in _split(row["terms"])}
     sector_words = {w.norm: w.shown for name in _split(row["sectorPlans"]) for w in words_of(name)}
     return Initiative(
