@@ -162,13 +162,20 @@ class Initiative:
     title: str
     words: Counter  # normalised content word → weighted count (title words count TITLE_WEIGHT times)
     terms: dict[str, str]  # glossary term, normalised → its label as the plan writes it
-    sector_words: dict[str, str]  # content words of the sector plans, normalised → as written
+    sector_plans: dict[str, set[str]]  # title of each sector plan of the policy → its normalised content words
     city: str = ""  # the municipality's name, for reviewers
     text: str = ""  # title, situation, goal and commitments, NFKC: where evidence is quoted from
     phrases: list[list[Word]] = field(default_factory=list)  # runs of adjacent content words in ``text``
 
     def label(self) -> str:
         return f"{self.city} {self.notation} {self.title}".strip()
+
+    @property
+    def sector_words(self) -> set[str]:
+        return {w for words in self.sector_plans.values() for w in words}
+
+    def sector_plans_with(self, words: set[str]) -> list[str]:
+        return [title for title, own in self.sector_plans.items() if own & words]
 
 
 def initiatives_of(store: Store, plan_iri: str) -> list[Initiative]:
@@ -189,9 +196,9 @@ def _initiative(row) -> Initiative:  # noqa: ANN001 — a pyoxigraph QuerySoluti
     title_end = len(unicodedata.normalize("NFKC", title))
     counts.update(Counter(w.norm for w in words if w.end <= title_end for _ in range(TITLE_WEIGHT - 1)))
     terms = {unicodedata.normalize("NFKC", t): t for t in _split(row["terms"])}
-    sector_words = {w.norm: w.shown for name in _split(row["sectorPlans"]) for w in words_of(name)}
+    sector_plans = {name: {w.norm for w in words_of(name)} for name in _split(row["sectorPlans"])}
     return Initiative(
-        row["initiative"].value, row["notation"].value, title, counts, terms, sector_words,
+        row["initiative"].value, row["notation"].value, title, counts, terms, sector_plans,
         row["city"].value if row["city"] is not None else "", text, _phrases(words),
     )  # fmt: skip
 
@@ -267,13 +274,14 @@ def compare(a: Initiative, b: Initiative, idf: dict[str, float]) -> Suggestion:
     parts = _cosine_parts(_weights(a.words, idf), _weights(b.words, idf))
     text = sum(parts.values())
     terms = _jaccard(set(a.terms), set(b.terms))
-    sectors = _jaccard(set(a.sector_words), set(b.sector_words))
+    sectors = _jaccard(a.sector_words, b.sector_words)
     score = WEIGHTS["text"] * text + WEIGHTS["terms"] * terms + WEIGHTS["sector_plans"] * sectors
     evidence = [f"text {text:.2f}: 共通の語 {'・'.join(shared_phrases(a, b, parts))}" if parts else f"text {text:.2f}"]
     if shared := _as_written(a.terms, b.terms):
         evidence.append(f"glossary {terms:.2f}: 共通の用語 {'・'.join(shared)}")
-    if shared := _as_written(a.sector_words, b.sector_words):
-        evidence.append(f"sector plans {sectors:.2f}: {'・'.join(shared)}")
+    if shared := a.sector_words & b.sector_words:
+        ours, theirs = "・".join(a.sector_plans_with(shared)), "・".join(b.sector_plans_with(shared))
+        evidence.append(f"sector plans {sectors:.2f}: {ours} / {theirs}")
     return Suggestion(a, b, round(score, 3), evidence)
 
 
@@ -293,15 +301,15 @@ def shared_phrases(a: Initiative, b: Initiative, parts: dict[str, float], limit:
     for run in b.phrases:
         for w in run:
             theirs_shown.setdefault(w.norm, w.shown)
+    pieces = [piece for run in a.phrases for piece in _longest_common_pieces(run, a.text, b.text)]
     quoted: dict[str, float] = {}
     covered: set[str] = set()
-    for run in a.phrases:
-        for phrase in _longest_common_pieces(run, a.text, b.text):
-            if any(w.norm in parts for w in phrase) and not {w.norm for w in phrase} <= covered:
-                text = a.text[phrase[0].start : phrase[-1].end] if len(phrase) > 1 else _shown(phrase[0], theirs_shown)
-                weight = sum(parts.get(w.norm, 0.0) for w in phrase)
-                quoted[text] = max(quoted.get(text, 0.0), weight)
-                covered |= {w.norm for w in phrase}
+    for phrase in sorted(pieces, key=len, reverse=True):  # 行政サービス before サービス alone
+        if any(w.norm in parts for w in phrase) and not {w.norm for w in phrase} <= covered:
+            text = a.text[phrase[0].start : phrase[-1].end] if len(phrase) > 1 else _shown(phrase[0], theirs_shown)
+            weight = sum(parts.get(w.norm, 0.0) for w in phrase)
+            quoted[text] = max(quoted.get(text, 0.0), weight)
+            covered |= {w.norm for w in phrase}
     return [text for text, _ in sorted(quoted.items(), key=lambda item: -item[1])[:limit]]
 
 
