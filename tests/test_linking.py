@@ -66,6 +66,14 @@ def test_words_keep_their_spelling_for_display():
     assert promotion.shown == "プロモーション"
 
 
+@pytest.fixture(scope="module")
+def suggested(two_plans) -> Settings:
+    """The two plans after `planlod link --from 999997/1st --to 272116/5th`."""
+    result = invoke(two_plans, "link", "--from", "999997/1st", "--to", "272116/5th")
+    assert result.exit_code == 0, result.output
+    return two_plans
+
+
 def suggestions_by_source(settings: Settings) -> dict[str, list]:
     review = settings.data_dir / FICTIONAL.name / LINKS_FILE
     by_source: dict[str, list] = {}
@@ -74,11 +82,9 @@ def suggestions_by_source(settings: Settings) -> dict[str, list]:
     return by_source
 
 
-def test_link_suggests_with_score_and_evidence(two_plans):
-    result = invoke(two_plans, "link", "--from", "999997/1st", "--to", "272116/5th")
-    assert result.exit_code == 0, result.output
-    review = two_plans.data_dir / FICTIONAL.name / LINKS_FILE
-    by_source = suggestions_by_source(two_plans)
+def test_link_suggests_with_score_and_evidence(suggested):
+    review = suggested.data_dir / FICTIONAL.name / LINKS_FILE
+    by_source = suggestions_by_source(suggested)
     # The fictional 電子自治体の推進 matches Ibaraki's 7-2-7 best, 男女共同参画の推進 matches 7-5-1.
     assert by_source["2-1-1"][0].target == f"{IBARAKI}/initiative/7-2-7"
     assert by_source["2-2-1"][0].target == f"{IBARAKI}/initiative/7-5-1"
@@ -98,8 +104,8 @@ def evidence_words(decision) -> list[str]:
     return found
 
 
-def test_evidence_is_content_words_as_the_texts_write_them(two_plans):
-    by_source = suggestions_by_source(two_plans)
+def test_evidence_is_content_words_as_the_texts_write_them(suggested):
+    by_source = suggestions_by_source(suggested)
     shown = [w for decisions in by_source.values() for d in decisions for w in evidence_words(d)]
     for noise in ("とも", "よる", "作り", "指針", "計画", "其々"):
         assert noise not in shown, noise
@@ -118,16 +124,16 @@ def test_evidence_is_content_words_as_the_texts_write_them(two_plans):
     assert not any("シティー" in w for w in shown)
 
 
-def test_relation_is_proposed_from_the_score(two_plans):
-    decisions = [d for ds in suggestions_by_source(two_plans).values() for d in ds]
+def test_relation_is_proposed_from_the_score(suggested):
+    decisions = [d for ds in suggestions_by_source(suggested).values() for d in ds]
     for d in decisions:
         assert d.relation == ("closeMatch" if d.score >= linking.CLOSE_MATCH else "relatedMatch"), d
     assert {d.relation for d in decisions} == {"closeMatch", "relatedMatch"}
     assert min(d.score for d in decisions) >= linking.MIN_SCORE
 
 
-def test_review_file_names_both_cities(two_plans):
-    text = (two_plans.data_dir / FICTIONAL.name / LINKS_FILE).read_text(encoding="utf-8")
+def test_review_file_names_both_cities(suggested):
+    text = (suggested.data_dir / FICTIONAL.name / LINKS_FILE).read_text(encoding="utf-8")
     assert "# 架空市 2-1-1 電子自治体の推進 → 茨木市 7-2-7 電子自治体の推進\n[[link]]" in text
     assert tomllib.loads(text)["link"]  # the comments leave it valid TOML
 
@@ -181,12 +187,11 @@ def section(html: str, heading_id: str) -> str:
     return re.search(rf'<section aria-labelledby="{heading_id}">(.*?)</section>', html, re.S).group(1)
 
 
+@pytest.mark.usefixtures("suggested")
 def test_accepted_link_is_published_and_seen_from_both_sides(two_plans):
     from server import create_app
 
     review = two_plans.data_dir / FICTIONAL.name / LINKS_FILE
-    if not review.exists():
-        invoke(two_plans, "link", "--from", "999997/1st", "--to", "272116/5th")
     accept(review, "2-1-1", f"{IBARAKI}/initiative/7-2-7")  # proposed as closeMatch
     accept(review, "2-3-1", f"{IBARAKI}/initiative/7-6-1")  # proposed as relatedMatch
     accept(review, "2-1-3", f"{IBARAKI}/initiative/7-3-1", relation="closeMatch")  # upgraded by the reviewer
