@@ -347,8 +347,7 @@ def link_command(settings: Settings, source_key: str, target_key: str, top: int,
     if not theirs:
         raise click.ClickException(f"the build has no initiatives of {target_key}: build it together first")
     review = plans[source_key].directory / linking.LINKS_FILE
-    decisions = linking.merge(linking.read_review(review), linking.suggest(ours, theirs, top, min_score))
-    linking.write_review(review, decisions, linking.REVIEW_HEADER)
+    decisions = linking.review(review, ours, theirs, top, min_score)
     open_ones = sum(1 for d in decisions if d.status == "suggested")
     out.print(f"{review}: {open_ones} suggestion(s) to review, {len(decisions) - open_ones} decision(s) kept")
 

@@ -130,6 +130,7 @@ class Match:
     relation: str
     outgoing: bool
     compare_href: str
+    city: str = ""  # the other plan's municipality: a link joins two cities' initiatives
 
 
 @dataclass
@@ -156,6 +157,7 @@ class PageModel:
     suggestions: list[Suggestion] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
     provenance: list[Link] = field(default_factory=list)
+    city: str = ""  # the municipality whose plan this resource is part of
 
 
 def rich_text(text: str, term_links: dict[int, str]) -> Markup:
@@ -226,6 +228,12 @@ class PageBuilder:
 
         return [self.link(n) for n in sorted(nodes, key=key)]
 
+    def city_of(self, node: Node) -> str:
+        """The name of the municipality whose plan ``node`` is part of ("" outside a plan)."""
+        plan = self.b.value(node, JCP.partOfPlan)
+        municipality = self.b.value(plan, DCTERMS.creator) if plan is not None else None
+        return pick(self.b.labels([municipality]).get(municipality, {}), "") if municipality is not None else ""
+
     def term_links(self, subject: Node) -> dict[int, str]:
         links = {}
         for term in self.b.objects(subject, JCP.mentions):
@@ -247,6 +255,7 @@ class PageBuilder:
             notation=str(self.out_by_p.get(SKOS.notation, [""])[0]),
             types=[self.link(t) for t in self.out_by_p.get(RDF.type, [])],
             breadcrumbs=self.breadcrumbs(),
+            city=self.city_of(iri),
         )
         marks = self.term_links(iri)
         for prop in TEXT_PROPERTIES:
@@ -332,10 +341,11 @@ class PageBuilder:
         for prop in MATCH_PROPERTIES:
             relation = str(prop).rsplit("#", 1)[1]
             for other in self.out_by_p.get(prop, []):
-                found.append(Match(self.link(other), relation, True, compare_href(here, str(other))))
+                link = self.link(other)
+                found.append(Match(link, relation, True, compare_href(here, str(other)), self.city_of(other)))
             for s, p, _, _ in self.d.incoming:
                 if p == prop:
-                    found.append(Match(self.link(s), relation, False, compare_href(str(s), here)))
+                    found.append(Match(self.link(s), relation, False, compare_href(str(s), here), self.city_of(s)))
         return found
 
     def suggestions(self) -> list[Suggestion]:
