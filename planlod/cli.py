@@ -25,7 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from planlod import __version__
+from planlod import __version__, site
 from planlod.build import BuildError, current_release
 from planlod.config import ConfigError, Settings
 from planlod.dataset import DatasetError
@@ -35,6 +35,7 @@ from planlod.queries import ParameterError, QueryFileError
 from planlod.query import QueryError
 from planlod.reason import JavaMissing, ReasonerError
 from planlod.scaffold import ScaffoldError
+from planlod.site import SiteError
 from planlod.source import SourceError
 from planlod.synth import SynthError
 
@@ -55,6 +56,7 @@ USER_ERRORS = (
     PublishError,
     LinkError,
     ScaffoldError,
+    SiteError,
     JavaMissing,
     ReasonerError,
     FileNotFoundError,
@@ -87,14 +89,28 @@ reasoner_option = click.option(
 
 @click.group()
 @click.version_option(__version__, prog_name="planlod")
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The site folder (with planlod.toml; default: the current folder or the nearest one above it).",
+)
 @click.option("--base-iri", help="Base of every IRI (default https://w3id.org/jp-cityplan/, or PLANLOD_BASE_IRI).")
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Folder of plan folders.")
 @click.option("--build-dir", type=click.Path(path_type=Path, file_okay=False), help="Where builds are published.")
 @click.pass_context
 @user_errors
-def cli(ctx: click.Context, base_iri: str | None, data_dir: Path | None, build_dir: Path | None) -> None:
+def cli(
+    ctx: click.Context, site_dir: Path | None, base_iri: str | None, data_dir: Path | None, build_dir: Path | None
+) -> None:
     """Publish a municipality's comprehensive plan as Linked Open Data."""
-    ctx.obj = Settings.from_env(base_iri=base_iri, data_dir=data_dir, build_dir=build_dir)
+    ctx.obj = Settings.from_env(site_dir=site_dir, base_iri=base_iri, data_dir=data_dir, build_dir=build_dir)
+
+
+def require_site(settings: Settings) -> None:
+    """Stop a command that needs plans when it runs outside any site (and was given no data folder)."""
+    if not site.is_site(settings.site_dir) and not settings.data_dir.is_dir():
+        raise site.not_a_site(settings.site_dir)
 
 
 def progress_bar() -> Progress:
@@ -145,6 +161,7 @@ def run_build(settings: Settings, out_dir: Path | None, workers: int | None = No
 def build_command(settings: Settings, out_dir: Path | None, workers: int | None, reasoner: bool | None) -> None:
     """Parse, check and publish every plan under the data folder."""
     settings = settings.with_(reasoner=reasoner)
+    require_site(settings)
     result = run_build(settings, out_dir, workers)
     table = Table(title=f"published {result.release}")
     for column in ("plan", "policies", "initiatives", "commitments", "sector plans", "glossary terms"):
@@ -195,6 +212,7 @@ def synth_command(count: int, out_dir: Path) -> None:
 def require_release(settings: Settings) -> Path:
     release = current_release(settings.build_dir)
     if release is None:
+        require_site(settings)
         raise FileNotFoundError(f"no build in {settings.build_dir}: run `planlod build` first")
     return release
 
@@ -302,19 +320,27 @@ def _split_param(raw: str) -> tuple[str, str]:
 @click.option("--lgcode", required=True, help="The six-digit local government code, e.g. 271004.")
 @click.option("--name-ja", required=True, help="The municipality's name in Japanese, e.g. 大阪市.")
 @click.option("--name-en", required=True, help="Its name in English, e.g. Osaka City.")
-@click.option("--plan", "plan_id", default="1st", show_default=True, help="The plan's id in IRIs (e.g. 6th).")
+@click.option("--plan", "plan_id", help="The plan's id in IRIs, e.g. 6th (default: [new-plan] plan, or 1st).")
 @click.option("--title-ja", help="The plan's title in Japanese (default: {name}総合計画).")
 @click.option("--title-en", help="The plan's title in English.")
 @click.pass_obj
 @user_errors
 def new_plan_command(
-    settings: Settings, lgcode: str, name_ja: str, name_en: str, plan_id: str, title_ja: str | None,
+    settings: Settings, lgcode: str, name_ja: str, name_en: str, plan_id: str | None, title_ja: str | None,
     title_en: str | None,
 ) -> None:  # fmt: skip
-    """Make a plan folder (dataset.toml, an empty source, a README in Japanese) that builds as it is."""
-    from planlod.scaffold import NewPlan, create
+    """Make a plan folder (dataset.toml, an empty source, a README in Japanese) that builds as it is.
 
-    folder = create(NewPlan(lgcode, name_ja, name_en, plan_id, title_ja, title_en), settings.data_dir)
+    Outside any site, the current folder (or --site DIR), which must be empty, becomes the site."""
+    from planlod.scaffold import NewPlan, create, create_site
+
+    defaults = site.new_plan_defaults(settings.site_dir)
+    new = NewPlan(lgcode, name_ja, name_en, plan_id or defaults.plan, title_ja, title_en)
+    if not site.is_site(settings.site_dir):
+        new.check()  # nothing is written for a plan that would be refused
+        create_site(new, settings.site_dir)
+        out.print(f"created the site {settings.site_dir} ({site.SITE_FILE}, data/, README.md)")
+    folder = create(new, settings.data_dir, defaults)
     out.print(f"created {folder}: fill source.txt (see its README.md), then run `planlod build`")
 
 

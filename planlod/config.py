@@ -1,8 +1,10 @@
-"""All settings in one typed place.
+"""All settings in one typed place, and where the tool's own files are.
 
-Defaults suit a checkout of this repository; every field can be set from the
-environment as ``PLANLOD_<FIELD>`` (``PLANLOD_BASE_IRI``, ``PLANLOD_QUERY_TIMEOUT``…),
-and the CLI and the app factory pass explicit overrides on top.
+A value comes from, in this order (later wins): the defaults here, the site's
+``planlod.toml`` (see ``planlod/site.py``), the environment as ``PLANLOD_<FIELD>``
+(``PLANLOD_BASE_IRI``, ``PLANLOD_QUERY_TIMEOUT``…), and the explicit overrides the CLI
+and the app factory pass. The site is ``--site``/``PLANLOD_SITE_DIR``, else the nearest
+folder from the current one upward that holds a ``planlod.toml``, else the current folder.
 """
 
 from __future__ import annotations
@@ -13,12 +15,30 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from planlod import site
 from planlod.shacl_engines import DEFAULT_ENGINE, ENGINES
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = ROOT / "ontology"
-SHAPES_DIR = ROOT / "shapes"
-QUERIES_DIR = ROOT / "queries"
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The repository, when planlod runs from a checkout (editable install or PYTHONPATH). Tests,
+# benchmarks and `planlod synth` read its files; the tool itself reads only tool_dir()s.
+ROOT = PACKAGE_DIR.parent
+
+
+def tool_dir(name: str) -> Path:
+    """One of the tool's folders (ontology, shapes, queries, docs, data).
+
+    The repository keeps each at its top level; a wheel carries it as ``planlod/_data/NAME``
+    (pyproject.toml maps one onto the other), so there is one copy to edit.
+    """
+    shipped = PACKAGE_DIR / "_data" / name
+    return shipped if shipped.is_dir() else ROOT / name
+
+
+ONTOLOGY_DIR = tool_dir("ontology")
+SHAPES_DIR = tool_dir("shapes")
+QUERIES_DIR = tool_dir("queries")
+DOCS_DIR = tool_dir("docs")
+SDG_KEYWORDS_FILE = tool_dir("data") / "sdg-keywords.toml"
 
 DEFAULT_BASE_IRI = "https://w3id.org/jp-cityplan/"
 ONTOLOGY_NS = "https://w3id.org/jp-cityplan/def#"
@@ -35,12 +55,22 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
+    # The site folder (with planlod.toml); data_dir and build_dir default to folders inside it.
+    site_dir: Path = field(default_factory=Path.cwd)
+    # What the site says about itself (planlod.toml's [site] and [operator]): shown on every page
+    # and in the catalogue. The operator publishes the site; each plan's publisher is in its dataset.toml.
+    site_title_ja: str = "総合計画 Linked Open Data"
+    site_title_en: str = "Comprehensive plans as Linked Open Data"
+    operator_ja: str = ""
+    operator_en: str = ""
+    operator_url: str = ""
+    contact_email: str = ""
     # IRIs: {base_iri}id/{lgcode}/{plan}/{kind}/{notation}
     base_iri: str = DEFAULT_BASE_IRI
-    # Where plan folders (each with dataset.toml and its source) live.
-    data_dir: Path = ROOT / "data"
-    # Where `planlod build` publishes; `build_dir/current` is the live release.
-    build_dir: Path = ROOT / "build"
+    # Where plan folders (each with dataset.toml and its source) live; relative to site_dir.
+    data_dir: Path = Path("data")
+    # Where `planlod build` publishes; `build_dir/current` is the live release. Relative to site_dir.
+    build_dir: Path = Path("build")
     # "embedded" (pyoxigraph in the build) or "sparql+http://host:port/…" for an external store.
     store: str = "embedded"
     # The Graph Store Protocol endpoint of an external store, when it is not Oxigraph's /store.
@@ -67,6 +97,12 @@ class Settings:
     shacl_engine: str = DEFAULT_ENGINE
 
     def __post_init__(self) -> None:
+        # A frozen dataclass: fix up the paths in place, once, as construction does.
+        object.__setattr__(self, "site_dir", self.site_dir.absolute())
+        for name in ("data_dir", "build_dir"):
+            path = getattr(self, name)
+            if not path.is_absolute():
+                object.__setattr__(self, name, self.site_dir / path)
         if not self.base_iri.endswith("/") or "://" not in self.base_iri:
             raise ConfigError(f"base_iri must be an absolute IRI ending with '/', got {self.base_iri!r}")
         if self.shacl_engine not in ENGINES:
@@ -76,14 +112,20 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Defaults, then ``PLANLOD_*`` variables, then explicit overrides (None means unset)."""
+        """Defaults, then the site's planlod.toml, then ``PLANLOD_*`` variables, then explicit
+        overrides (None means unset). Relative paths in the environment and the overrides are
+        taken from the current folder, those in planlod.toml from the site folder."""
         environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = environ.get(f"PLANLOD_{f.name.upper()}")
+        kinds = {f.name: _kind(f.type) for f in fields(cls)}
+        env: dict[str, Any] = {}
+        for name, kind in kinds.items():
+            raw = environ.get(f"PLANLOD_{name.upper()}")
             if raw is not None:
-                values[f.name] = _convert(f.name, f.type, raw)
-        values.update({k: v for k, v in overrides.items() if v is not None})
+                env[name] = _convert(name, kind, raw)
+        given = {k: v for k, v in overrides.items() if v is not None}
+        site_dir = Path(given.get("site_dir") or env.get("site_dir") or site.find(Path.cwd()) or Path.cwd())
+        from_site = site.settings_values(site_dir.absolute(), kinds, _checker(kinds))
+        values = {**from_site, **_absolute(env), **_absolute(given), "site_dir": site_dir}
         return cls(**values)
 
     def with_(self, **changes: Any) -> Settings:
@@ -93,8 +135,16 @@ class Settings:
 _BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
-def _convert(name: str, kind: Any, raw: str) -> Any:
-    kind = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+def _kind(kind: Any) -> str:
+    return kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+
+
+def _absolute(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: Path(v).absolute() if isinstance(v, Path) else v for k, v in values.items()}
+
+
+def _convert(name: str, kind: str, raw: str) -> Any:
+    """A ``PLANLOD_*`` variable's text as the field's type."""
     try:
         if kind == "Path":
             return Path(raw)
@@ -107,3 +157,18 @@ def _convert(name: str, kind: Any, raw: str) -> Any:
     except (ValueError, KeyError):
         raise ConfigError(f"PLANLOD_{name.upper()} must be a {kind}, got {raw!r}") from None
     return raw
+
+
+# A planlod.toml value's TOML type, for each field type (an integer is a fine float).
+_TOML_TYPES: dict[str, tuple[type, ...]] = {"Path": (str,), "float": (int, float), "int": (int,), "bool": (bool,)}
+
+
+def _checker(kinds: Mapping[str, str]) -> site.Convert:
+    def check(name: str, value: Any, where: str) -> Any:
+        kind = kinds[name]
+        allowed = _TOML_TYPES.get(kind, (str,))
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+            raise ConfigError(f"{where} must be a {kind}, got {value!r}")
+        return Path(value) if kind == "Path" else float(value) if kind == "float" else value
+
+    return check

@@ -1,6 +1,8 @@
 """``planlod new-plan``: a plan folder another municipality can fill in and build.
 
-The folder holds a ``dataset.toml`` with what is known (code, names, prefecture from the
+Outside any site, it first makes the (empty) current folder a site: ``planlod.toml``,
+``data/`` and a README for the city's staff (``docs/ja/site.md``). The plan folder holds a
+``dataset.toml`` with what is known (code, names, prefecture from the
 code), an empty ``source.txt`` and a README in Japanese for the city's staff. It is marked
 ``draft = true``: an empty source builds and validates as a plan with no chapters yet, and
 nothing is invented in the city's name.
@@ -12,8 +14,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from planlod.config import DEFAULT_BASE_IRI, DOCS_DIR
 from planlod.dataset import DATASET_FILE, lgcode_check_digit, load
 from planlod.prefectures import PREFECTURES
+from planlod.site import SITE_FILE, NewPlanDefaults, is_site
+
+NO_SITE_DEFAULTS = NewPlanDefaults()
 
 
 class ScaffoldError(ValueError):
@@ -51,7 +57,7 @@ def _toml(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
-def dataset_toml(new: NewPlan) -> str:
+def dataset_toml(new: NewPlan, defaults: NewPlanDefaults = NO_SITE_DEFAULTS) -> str:
     prefecture_ja, prefecture_en = PREFECTURES[new.lgcode[:2]]
     title_ja = new.title_ja or f"{new.name_ja}総合計画"
     title_en = new.title_en or f"Comprehensive Plan of {new.name_en}"
@@ -80,16 +86,16 @@ draft = true
 [source]
 file = "source.txt"
 # "cp932" for a Shift_JIS export from Excel
-encoding = "utf-8"
+encoding = {_toml(defaults.encoding)}
 title_ja = {_toml(f"{title_ja}(表の書き出し)")}
 title_en = {_toml(f"{title_en} (table export)")}
 
 [publication]
 publisher_ja = {_toml(new.name_ja)}
 publisher_en = {_toml(new.name_en)}
-official = true
+official = {"true" if defaults.official else "false"}
 # Check the licence with the city's terms of use before publishing.
-license = "https://creativecommons.org/licenses/by/4.0/"
+license = {_toml(defaults.license)}
 """
 
 
@@ -130,7 +136,51 @@ SDGs との対応などツールが導いたものは「提案」として別に
 """
 
 
-def create(new: NewPlan, data_dir: Path) -> Path:
+def site_toml(new: NewPlan) -> str:
+    """A new site's ``planlod.toml``: the city publishes its own plans (change [operator] if not)."""
+    return f"""# このフォルダは planlod のサイトです(README.md を参照)。
+# This folder is a planlod site (see README.md).
+
+[site]
+title_ja = {_toml(f"{new.name_ja} 総合計画データ")}
+title_en = {_toml(f"Comprehensive plan data of {new.name_en}")}
+# すべての IRI の基底 / the base of every IRI: {{base_iri}}id/{{lgcode}}/{{plan}}/…
+base_iri = {_toml(DEFAULT_BASE_IRI)}
+# 公開する URL が決まったら / once the site has its address:
+# public_url = "https://opendata.city.example.lg.jp/plans/"
+
+[operator]
+# このサイトを公開する者 / who publishes this site
+name_ja = {_toml(new.name_ja)}
+name_en = {_toml(new.name_en)}
+# url = "https://www.city.example.lg.jp/"
+# email = "opendata@city.example.lg.jp"
+
+[new-plan]
+# planlod new-plan が新しい計画の dataset.toml に書く既定値 / defaults for new plans
+official = true
+license = "https://creativecommons.org/licenses/by/4.0/"
+
+[settings]
+# そのほかの設定(README の Settings) / any other setting by its name
+"""
+
+
+def create_site(new: NewPlan, folder: Path) -> None:
+    """Make ``folder`` (missing or empty) a site: ``planlod.toml``, ``data/``, a README for the staff."""
+    if is_site(folder):
+        raise ScaffoldError(f"{folder} is already a site ({SITE_FILE})")
+    if folder.exists() and any(folder.iterdir()):
+        raise ScaffoldError(
+            f"{folder} is not a planlod site ({SITE_FILE} not found here or above) and not empty: "
+            "run `planlod new-plan …` in an empty folder to make a site there, or pass `--site NEWDIR`"
+        )
+    (folder / "data").mkdir(parents=True)
+    (folder / "README.md").write_text((DOCS_DIR / "ja" / "site.md").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / SITE_FILE).write_text(site_toml(new), encoding="utf-8")  # last: a site only once it is whole
+
+
+def create(new: NewPlan, data_dir: Path, defaults: NewPlanDefaults = NO_SITE_DEFAULTS) -> Path:
     """Write the plan folder under ``data_dir`` and check that it loads; refuse to overwrite."""
     new.check()
     for existing in data_dir.glob(f"{new.lgcode}-*/{DATASET_FILE}"):
@@ -140,7 +190,7 @@ def create(new: NewPlan, data_dir: Path) -> Path:
     if folder.exists():
         raise ScaffoldError(f"{folder} already exists")
     folder.mkdir(parents=True)
-    (folder / DATASET_FILE).write_text(dataset_toml(new), encoding="utf-8")
+    (folder / DATASET_FILE).write_text(dataset_toml(new, defaults), encoding="utf-8")
     (folder / "source.txt").write_text("", encoding="utf-8")
     (folder / "README.md").write_text(readme(new), encoding="utf-8")
     load(folder)  # the scaffold must read back as a valid dataset.toml

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from planlod.config import ONTOLOGY_DIR, ROOT
+from planlod.config import ONTOLOGY_DIR, SDG_KEYWORDS_FILE
 from planlod.dataset import DatasetInfo
 from planlod.graph import en, ja, minter_for
 from planlod.iri import SDG_GRAPH, Kind
@@ -22,7 +22,7 @@ from planlod.model import Plan, Policy, Text
 from planlod.vocab import DCTERMS, JCP, PROV, RDF, RDFS, SDG, SKOS
 
 GOALS_FILE = ONTOLOGY_DIR / "sdg-goals.ttl"
-RULES_FILE = ROOT / "data" / "sdg-keywords.toml"
+RULES_FILE = SDG_KEYWORDS_FILE
 
 
 def goals_graph() -> Graph:
