@@ -143,6 +143,7 @@ def run_with_progress(work: Callable[..., Any], title: str) -> Any:
 def run_build(settings: Settings, out_dir: Path | None, workers: int | None = None) -> Any:
     from planlod import build
 
+    require_site(settings)
     return run_with_progress(lambda step: build.run(settings, out_dir, step=step, workers=workers), "build")
 
 
@@ -161,7 +162,6 @@ def run_build(settings: Settings, out_dir: Path | None, workers: int | None = No
 def build_command(settings: Settings, out_dir: Path | None, workers: int | None, reasoner: bool | None) -> None:
     """Parse, check and publish every plan under the data folder."""
     settings = settings.with_(reasoner=reasoner)
-    require_site(settings)
     result = run_build(settings, out_dir, workers)
     table = Table(title=f"published {result.release}")
     for column in ("plan", "policies", "initiatives", "commitments", "sector plans", "glossary terms"):
