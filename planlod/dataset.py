@@ -50,6 +50,10 @@ class SourceMeta:
     title_en: str
     scope_ja: str | None
     scope_en: str | None
+    # What the plan's pages say about its SDG positioning, besides "suggestions, not the city's"
+    # (Ibaraki's: the SDGs cells are empty because the export lost the icons).
+    sdg_note_ja: str | None = None
+    sdg_note_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,8 @@ def load(directory: Path | str) -> DatasetInfo:
         title_en=reader.text("source", "title_en"),
         scope_ja=reader.text("source", "scope_ja", required=False),
         scope_en=reader.text("source", "scope_en", required=False),
+        sdg_note_ja=reader.text("source", "sdg_note_ja", required=False),
+        sdg_note_en=reader.text("source", "sdg_note_en", required=False),
     )
     publication = Publication(
         publisher_ja=reader.text("publication", "publisher_ja"),

@@ -146,6 +146,10 @@ class _PlanWriter:
             self.add(node, DCTERMS.coverage, ja(s.scope_ja))
         if s.scope_en:
             self.add(node, DCTERMS.coverage, en(s.scope_en))
+        if s.sdg_note_ja:
+            self.add(node, JCP.sdgNote, ja(s.sdg_note_ja))
+        if s.sdg_note_en:
+            self.add(node, JCP.sdgNote, en(s.sdg_note_en))
         self.synthetic(node, "資料", "source document")
 
     def plan(self, plan: Plan) -> None:

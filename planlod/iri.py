@@ -83,3 +83,14 @@ def plan_of_graph(name: str, graph: str) -> str | None:
 def plan_part(plan: str, name: str) -> URIRef:
     """A resource of the plan whose IRI is ``plan``, as :meth:`Minter.part` mints it."""
     return URIRef(f"{plan}/{name}")
+
+
+def plan_of(iri: str, base: str) -> str | None:
+    """The IRI of the plan an IRI minted under ``base`` belongs to (``…/id/272116/5th`` for any
+    ``…/id/272116/5th/…``); None for the municipality and for IRIs not minted here."""
+    rest = iri.removeprefix(f"{base}id/")
+    if rest == iri:
+        return None
+    lgcode, _, after = rest.partition("/")
+    plan_id = after.split("/", 1)[0].split("#", 1)[0]
+    return f"{base}id/{lgcode}/{plan_id}" if lgcode and plan_id else None

@@ -1,7 +1,7 @@
 """SDG goals and this project's SDG *suggestions*, kept apart from the city's word.
 
-The source's SDGs cells are empty (the original showed icons the export lost), so the
-plan graph asserts no SDG positioning. This module publishes the 17 goals and, in a
+The plan graph asserts no SDG positioning the source does not state (Ibaraki's SDGs cells are
+empty: its dataset.toml's sdg_note says why). This module publishes the 17 goals and, in a
 graph of its own, keyword-based suggestions: each with the method that produced it
 and a reason naming the words and texts that matched.
 """
@@ -72,6 +72,8 @@ def suggest(plan: Plan, info: DatasetInfo, base: str, dataset: Dataset, rules: R
     """Add the suggestion graph for ``plan`` to ``dataset`` and return it."""
     rules = rules or Rules.load()
     mint = minter_for(info, base)
+    # Each plan's suggestions disclaim in its own municipality's name (a town is not a 市).
+    who_ja, who_en = info.municipality.name_ja, info.municipality.name_en
     graph = dataset.graph(mint.graph(SDG_GRAPH))
     activity = mint.part("activity/sdg-keyword-match")
     graph.add((activity, RDF.type, PROV.Activity))
@@ -83,7 +85,7 @@ def suggest(plan: Plan, info: DatasetInfo, base: str, dataset: Dataset, rules: R
             DCTERMS.description,
             ja(
                 "施策・取組の名称と本文に、SDGsの各目標に対応づけた手がかり語が現れるかを照合した。"
-                f"手がかり語の一覧は data/sdg-keywords.toml(版 {rules.version})。市が示した位置付けではない。"
+                f"手がかり語の一覧は data/sdg-keywords.toml(版 {rules.version})。{who_ja}が示した位置付けではない。"
             ),
         )
     )
@@ -93,14 +95,14 @@ def suggest(plan: Plan, info: DatasetInfo, base: str, dataset: Dataset, rules: R
             DCTERMS.description,
             en(
                 "Matched the titles and texts of policies and initiatives against keywords listed per SDG goal "
-                f"in data/sdg-keywords.toml (version {rules.version}). Not the city's positioning."
+                f"in data/sdg-keywords.toml (version {rules.version}). Not {who_en}'s positioning."
             ),
         )
     )
     name = mint.graph(SDG_GRAPH)
     graph.add((name, PROV.wasGeneratedBy, activity))
-    graph.add((name, RDFS.label, ja("SDGs対応の提案(機械的な提案であり市の見解ではありません)")))
-    graph.add((name, RDFS.label, en("SDG suggestions (derived by planlod, not the city's positioning)")))
+    graph.add((name, RDFS.label, ja(f"SDGs対応の提案(機械的な提案であり{who_ja}の見解ではありません)")))
+    graph.add((name, RDFS.label, en(f"SDG suggestions (derived by planlod, not {who_en}'s positioning)")))
 
     targets: list[tuple[str, URIRef, list[_Field]]] = []
     for policy in plan.policies:
@@ -118,7 +120,7 @@ def suggest(plan: Plan, info: DatasetInfo, base: str, dataset: Dataset, rules: R
             hits = [(kw, f) for f in fields for kw in keywords if kw in f.value]
             if hits:
                 suggestion = mint(Kind.SDG_SUGGESTION, f"{notation}-g{goal}")
-                _add_suggestion(graph, suggestion, node, notation, goal, hits, activity)
+                _add_suggestion(graph, suggestion, node, notation, goal, hits, activity, who_en)
     return graph
 
 
@@ -130,6 +132,7 @@ def _add_suggestion(
     goal: int,
     hits: list[tuple[str, _Field]],
     activity: URIRef,
+    who_en: str,
 ) -> None:
     goal_iri = SDG[str(goal)]
     graph.add((node, RDF.type, JCP.SdgSuggestion))
@@ -149,6 +152,6 @@ def _add_suggestion(
     where_ja = "、".join(f"{f.ja}に" + "".join(f"「{kw}」" for kw in kws) for f, kws in by_field.items())
     where_en = "; ".join(f"the {f.en} contains " + ", ".join(f"「{kw}」" for kw in kws) for f, kws in by_field.items())
     reason_ja = f"{where_ja}が含まれるため、目標{goal}に関係する可能性があります(機械的な提案)。"
-    reason_en = f"Suggested because {where_en}: it may relate to Goal {goal} (derived, not the city's)."
+    reason_en = f"Suggested because {where_en}: it may relate to Goal {goal} (derived, not {who_en}'s)."
     graph.add((node, JCP.reason, ja(reason_ja)))
     graph.add((node, JCP.reason, en(reason_en)))

@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from planlod.config import Settings
 from planlod.querypool import QueryFailed
-from server import api, backend, catalog, changes, i18n, pages, resources, sparql
+from server import api, backend, catalog, changes, i18n, notices, pages, resources, sparql
 from server.links import href
 
 SECURITY_HEADERS = {
@@ -104,6 +104,7 @@ def template_context() -> dict[str, Any]:
         "ui_lang": ui_lang,
         "other_lang": other,
         "switch_url": f"{request.path}?{urlencode(args)}",
+        **notices.site_context(),
     }
 
 

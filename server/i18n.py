@@ -11,7 +11,6 @@ DEFAULT_LANG = "ja"
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (ja, en)
-    "site": ("総合計画 Linked Open Data", "Comprehensive plans as Linked Open Data"),
     "home": ("ホーム", "Home"),
     "search": ("検索", "Search"),
     "search_placeholder": ("本文を検索(例:協働)", "Search the Japanese texts (e.g. 協働)"),
@@ -45,11 +44,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "source_lines": ("原資料の行", "Source lines"),
     "formats": ("このページのデータ", "This page as data"),
     "sdg_suggestions": ("SDGsとの対応(提案)", "SDG alignment (suggestions)"),
+    # {municipality}: the plan's own municipality; the plan's note on the SDGs (dataset.toml) follows.
     "sdg_disclaimer": (
-        "これは本ツールがキーワード照合で機械的に導いた提案であり、市が示したSDGsの位置付けではありません。"
-        "原資料のSDGs位置付け欄は空欄です(アイコンが書き出しで失われています)。",
-        "These are suggestions derived by this tool through keyword matching, not the city's SDG positioning. "
-        "The SDGs cells of the source are empty (the icons were lost in the export).",
+        "これは本ツールがキーワード照合で機械的に導いた提案であり、{municipality}が示したSDGsの位置付けではありません。",
+        "These are suggestions derived by this tool through keyword matching, not {municipality}'s SDG positioning.",
     ),
     "reason": ("理由", "Reason"),
     "goal": ("目標", "Goal"),
@@ -71,10 +69,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "results": ("結果", "Results"),
     "results_format": ("結果の形式", "Result format"),
     "rows": ("件", "rows"),
-    "unofficial": (
-        "このデータは市の公式な公開物ではなく、市の計画から本プロジェクトが作成したものです。",
-        "This data is not an official publication of the city; this project derived it from the city's plan.",
+    # What the footer says: about the page's plan (server/notices.py, from its dataset.toml), or where to look.
+    "published_by": ("「{title}」のデータの公開者:{publisher}", "Data of “{title}” published by {publisher}."),
+    "source_scope": ("原資料の範囲:{scope}", "Scope of the source: {scope}"),
+    "plan_notices_elsewhere": (
+        "各計画のデータの公開者と権利(市町村の公式な公開物かどうか)は、計画ごとのページとデータカタログに示しています。",
+        "Who publishes each plan's data and its rights (whether it is the municipality's official publication) "
+        "are shown on each plan's pages and in the data catalogue.",
     ),
+    "operated_by": ("このサイトの運営:{operator}", "This site is run by {operator}."),
+    "contact": ("問い合わせ先", "Contact"),
     "synthetic": ("合成データ(実在しない計画)", "Synthetic data (not a real plan)"),
     "city_word": ("計画の本文(市の記述)", "The plan's text (the city's word)"),
     "derived": ("本ツールによる導出", "Derived by this tool"),

@@ -19,6 +19,7 @@ from server.backend import Backend, get_backend, named_queries
 from server.caching import cached_response
 from server.i18n import lang
 from server.links import href
+from server.notices import plan_notices
 from server.resource_page import ACTORS, PageBuilder
 
 bp = Blueprint("pages", __name__)
@@ -57,11 +58,13 @@ def home() -> Response:
 
 def home_context(backend: Backend) -> dict[str, Any]:
     plans: OrderedDict = OrderedDict()
+    notices = plan_notices(backend)
     for row in rows_of(backend, "plans"):  # every plan, drafts with no chapters yet included
         plans[row["plan"]] = {
             "href": href(str(row["plan"])), "title": str(row["title"]), "municipality": str(row["municipalityName"]),
             "draft": str(row.get("status", "")).endswith("/UnderDevelopment"), "chapters": OrderedDict(),
             "counts": (int(row["chapters"]), int(row["policies"]), int(row["initiatives"])),
+            "notice": notices.get(str(row["plan"])),
         }  # fmt: skip
     for row in rows_of(backend, "plan-structure"):
         plan = plans[row["plan"]]

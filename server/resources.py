@@ -28,6 +28,7 @@ from server.negotiation import (
     negotiate,
     split_suffix,
 )
+from server.notices import notice_for
 from server.representations import jsonld_for_html, serialize
 from server.resource_page import PageBuilder
 
@@ -155,6 +156,7 @@ def render(backend: Backend, iri: str, resource_path: str, fmt: Format, formats:
         jsonld=jsonld_for_html(description.outgoing),
         resource_path=resource_path,
         source_lines=source_lines,
+        plan_notice=notice_for(backend, iri),
     )
     return html.encode("utf-8")
 
