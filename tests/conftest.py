@@ -34,7 +34,7 @@ def plan():
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(build_dir=tmp_path_factory.mktemp("build"))
+    return Settings(site_dir=ROOT, build_dir=tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture(scope="session")
