@@ -490,6 +490,8 @@ def generate(count: int, out: Path | str, step: Step = quiet) -> list[Path]:
     out = Path(out)
     if not 1 <= count <= MAX_MUNICIPALITIES:
         raise SynthError(f"--municipalities must be 1 … {MAX_MUNICIPALITIES}, got {count}")
+    if not REFERENCE.is_dir():  # the real plan is the repository's site data; a wheel has none
+        raise SynthError(f"planlod synth recombines the repository's plan ({REFERENCE}): run it from a checkout")
     _prepare(out)
     reference = Reference.load()
     folders = []
