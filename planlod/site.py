@@ -25,6 +25,7 @@ RENAMED = {
     "operator": {"name_ja": "operator_ja", "name_en": "operator_en", "url": "operator_url", "email": "contact_email"},
     "settings": {},
 }
+OWN_NAMES = ("site", "settings")  # tables whose other keys are Settings fields by their own name
 NEW_PLAN_TABLE = "new-plan"
 MAKE_ONE = (
     "make a site with `planlod new-plan --lgcode … --name-ja … --name-en …` in an empty folder, "
@@ -84,9 +85,9 @@ def settings_values(site_dir: Path, fields: Mapping[str, str], convert: Convert)
         if not isinstance(section, dict):
             raise SiteError(f"{path}: {table} must be a table ([{table}])")
         for key, value in section.items():
-            name = renamed.get(key, key if table != "operator" else None)
+            name = renamed.get(key, key if table in OWN_NAMES else None)
             if name not in fields or name == "site_dir":
-                known = sorted(renamed) if table == "operator" else sorted({*renamed, *fields} - {"site_dir"})
+                known = sorted({*renamed, *fields} - {"site_dir"}) if table in OWN_NAMES else sorted(renamed)
                 raise SiteError(f"{path}: [{table}] {key} is not a setting; known: {', '.join(known)}")
             converted = convert(name, value, f"{path}: [{table}] {key}")
             if fields[name] == "Path" and not converted.is_absolute():
