@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from planlod.messages import phrase
 from planlod.model import (
     Actor,
     Chapter,
@@ -30,7 +32,7 @@ from planlod.model import (
     Span,
     Text,
 )
-from planlod.source import Line, SourceError, compact, paragraphs, plain, read_lines
+from planlod.source import Line, SourceError, compact, paragraphs, plain, read_lines, source_error
 
 OVERVIEW_HEADING = re.compile(r"^(?:##\s*)?1\s*施策の概要$")
 DETAIL_HEADING = re.compile(r"^(?:##\s*)?2\s*取組の目標及び各主体が行うこと$")
@@ -45,6 +47,7 @@ OVERVIEW_LABELS = {
     7: "分野別計画等",
 }
 REQUIRED_OVERVIEW_ROWS = (1, 2, 4, 5, 6)
+OVERVIEW_COLUMNS = ("番号", "項目", "内容", "内容")
 DETAIL_HEADER = ["取組", "現状と課題及び目標", "各主体が行うこと"]
 SITUATION, GOAL = "現状と課題", "目標"
 MARKER = re.compile(r"^《(.+?)》(.*)$")
@@ -62,7 +65,7 @@ class _Section:
 
     @property
     def span(self) -> Span:
-        last = max((line.number for line in self.rows), default=self.heading.number)
+        last = max((line.last for line in self.rows), default=self.heading.last)
         return Span(self.heading.number, last)
 
 
@@ -75,10 +78,11 @@ def parse(path: Path | str, encoding: str = "utf-8", draft: bool = False) -> Pla
     """
     path = Path(path)
     lines = read_lines(path, encoding)
+    count = lines[-1].last if lines else 0  # physical lines, as editors number them
     if draft and all(line.is_blank for line in lines):
-        return Plan(chapters=(), line_count=len(lines))
+        return Plan(chapters=(), line_count=count)
     sections = _split_sections(path, lines)
-    return _Parser(path).plan(sections, len(lines))
+    return _Parser(path).plan(sections, count)
 
 
 def _split_sections(path: Path, lines: list[Line]) -> list[_Section]:
@@ -88,31 +92,28 @@ def _split_sections(path: Path, lines: list[Line]) -> list[_Section]:
             if sections:
                 sections[-1].lines.append(line)
             continue
-        heading = line.text.strip()
-        if "\t" not in line.text and OVERVIEW_HEADING.match(compact(heading)):
+        heading = line.cells[0].strip()
+        one_cell = len(line.cells) == 1
+        if one_cell and OVERVIEW_HEADING.match(compact(heading)):
             sections.append(_Section("overview", line))
-        elif "\t" not in line.text and DETAIL_HEADING.match(compact(heading)):
+        elif one_cell and DETAIL_HEADING.match(compact(heading)):
             sections.append(_Section("detail", line))
-        elif "\t" not in line.text and NOTE_HEADING.match(heading):
+        elif one_cell and NOTE_HEADING.match(heading):
             sections.append(_Section("note", line))
         elif heading.startswith("#"):
-            raise SourceError(
-                path,
-                line.number,
-                f"unknown section header {heading!r}: expected '1 施策の概要', "
-                "'2 取組の目標及び各主体が行うこと' or a footnote '※N term'",
-            )
+            raise source_error(path, line.number, "ingest.unknown_heading", heading=_clip(line.text))
         elif not sections:
-            raise SourceError(path, line.number, "expected the section header '1 施策の概要' before any content")
+            raise source_error(path, line.number, "ingest.content_before_heading", text=_clip(line.text))
         else:
             sections[-1].lines.append(line)
     if not sections:
-        raise SourceError(
-            path,
-            None,
-            "no section '1 施策の概要' found: the file holds no policy (a new, unfilled plan has draft = true)",
-        )
+        raise source_error(path, None, "ingest.no_policy")
     return sections
+
+
+def _clip(text: str, size: int = 30) -> str:
+    text = text.strip().replace("\t", " ⇥ ")
+    return text if len(text) <= size else text[:size] + "…"
 
 
 @dataclass
@@ -144,13 +145,13 @@ class _Parser:
         self.path = path
         self.seen_notations: dict[str, int] = {}
 
-    def fail(self, line: Line | int | None, message: str) -> SourceError:
+    def fail(self, line: Line | int | None, id: str, **params: Any) -> SourceError:
         number = line.number if isinstance(line, Line) else line
-        return SourceError(self.path, number, message)
+        return source_error(self.path, number, id, **params)
 
     def claim(self, notation: str, line: Line) -> None:
         if notation in self.seen_notations:
-            raise self.fail(line, f"duplicate notation {notation} (first used at line {self.seen_notations[notation]})")
+            raise self.fail(line, "ingest.duplicate_notation", notation=notation, first=self.seen_notations[notation])
         self.seen_notations[notation] = line.number
 
     # -- the whole file ---------------------------------------------------------------
@@ -161,7 +162,7 @@ class _Parser:
             if section.kind == "overview":
                 groups.append([section])
             elif not groups:
-                raise self.fail(section.heading, "expected '1 施策の概要' before this section")
+                raise self.fail(section.heading, "ingest.section_before_overview", heading=_clip(section.heading.text))
             else:
                 groups[-1].append(section)
         policies = [self.policy(group) for group in groups]
@@ -175,8 +176,13 @@ class _Parser:
                 if (current.title, current.division) != (overview.chapter_title, overview.division):
                     raise self.fail(
                         overview.chapter_line,
-                        f"chapter {current.notation} is named {current.title!r} ({current.division}) at line "
-                        f"{current.spans[0].first}, but {overview.chapter_title!r} ({overview.division}) here",
+                        "ingest.chapter_renamed",
+                        chapter=current.notation,
+                        title=current.title,
+                        division=current.division,
+                        first=current.spans[0].first,
+                        found_title=overview.chapter_title,
+                        found_division=overview.division,
                     )
                 expected = f"{current.notation}-{len(current.policies) + 1}"
                 chapters[-1] = Chapter(
@@ -188,15 +194,13 @@ class _Parser:
                 )
             else:
                 if any(c.notation == overview.chapter_notation for c in chapters):
-                    raise self.fail(
-                        overview.chapter_line,
-                        f"chapter {overview.chapter_notation} appears again after other chapters: "
-                        "keep each chapter's policies together",
-                    )
+                    raise self.fail(overview.chapter_line, "ingest.chapter_repeated", chapter=overview.chapter_notation)
                 if current and int(overview.chapter_notation) < int(current.notation):
                     raise self.fail(
                         overview.chapter_line,
-                        f"chapter {overview.chapter_notation} comes after chapter {current.notation}: out of order",
+                        "ingest.chapter_order",
+                        chapter=overview.chapter_notation,
+                        previous=current.notation,
                     )
                 expected = f"{overview.chapter_notation}-1"
                 self.claim(overview.chapter_notation, overview.chapter_line)
@@ -210,10 +214,7 @@ class _Parser:
                     )
                 )
             if policy.notation != expected:
-                raise self.fail(
-                    policy.span.first,
-                    f"policy {policy.notation} is out of order: expected {expected} at this place",
-                )
+                raise self.fail(policy.span.first, "ingest.policy_order", notation=policy.notation, expected=expected)
         return tuple(chapters)
 
     # -- one policy ------------------------------------------------------------------
@@ -224,14 +225,11 @@ class _Parser:
         details = [s for s in rest if s.kind == "detail"]
         notes = [s for s in rest if s.kind == "note"]
         if not details:
-            raise self.fail(
-                overview_section.heading,
-                f"policy {overview.notation} has no section '2 取組の目標及び各主体が行うこと'",
-            )
+            raise self.fail(overview_section.heading, "ingest.no_detail_section", policy=overview.notation)
         if len(details) > 1:
-            raise self.fail(details[1].heading, f"policy {overview.notation} has a second section 2")
+            raise self.fail(details[1].heading, "ingest.second_detail_section", policy=overview.notation)
         if rest[0].kind != "detail":
-            raise self.fail(rest[0].heading, "expected '2 取組の目標及び各主体が行うこと' before the footnotes")
+            raise self.fail(rest[0].heading, "ingest.notes_before_detail", policy=overview.notation)
         initiatives = self.initiatives(details[0], overview)
         glossary = self.glossary(notes, overview.notation)
         span = Span.covering([s.span for s in group])
@@ -255,114 +253,112 @@ class _Parser:
         sector_rows: list[Line] = []
         current = 0
         for line in section.rows:
-            cells = line.cells
-            if len(cells) != 4:
-                raise self.fail(
-                    line,
-                    f"truncated row: expected 4 tab-separated cells (number, label, content, content) "
-                    f"in '1 施策の概要', found {len(cells)}",
-                )
-            number_cell = cells[0].strip()
+            self.check_width(line, OVERVIEW_COLUMNS)
+            number_cell = line.cell(0).strip()
             if not number_cell:
                 if current not in (6, 7):
-                    raise self.fail(
-                        line, "a row without a number may only continue 施策内の取組 (6) or 分野別計画等 (7)"
-                    )
-                if plain(cells[1], self.path, line.number):
+                    raise self.fail(line, "ingest.continuation_outside", text=_clip(line.text))
+                if plain(line.cell(1), self.path, line.number):
                     # Nothing reads this cell in a continuation row: text there would vanish unpublished.
-                    raise self.fail(
-                        line, f"a row without a number has text in its label cell: {cells[1].strip()[:30]!r}"
-                    )
+                    raise self.fail(line, "ingest.continuation_label", text=_clip(line.cell(1)))
             else:
                 if not number_cell.isdigit() or not 1 <= int(number_cell) <= 7:
-                    raise self.fail(line, f"expected a row number 1-7 in '1 施策の概要', found {number_cell!r}")
+                    raise self.fail(line, "ingest.row_number", found=_clip(number_cell))
                 number = int(number_cell)
                 if number in rows:
-                    raise self.fail(line, f"row {number} appears twice (first at line {rows[number].number})")
+                    raise self.fail(line, "ingest.row_twice", number=number, first=rows[number].number)
                 if number < current:
-                    raise self.fail(line, f"row {number} is out of order: it comes after row {current}")
-                label = compact(plain(cells[1], self.path, line.number))
+                    raise self.fail(line, "ingest.row_order", number=number, previous=current)
+                label = compact(plain(line.cell(1), self.path, line.number))
                 expected = OVERVIEW_LABELS.get(number)
                 if expected and label != expected:
-                    raise self.fail(line, f"unknown section header {label!r} in row {number}: expected {expected!r}")
+                    raise self.fail(line, "ingest.row_label", found=label, number=number, expected=expected)
                 rows[number] = line
                 current = number
             if current == 6:
-                listed.append(self.listed_initiative(line, cells))
+                listed.append(self.listed_initiative(line))
             elif current == 7:
                 sector_rows.append(line)
         missing = [n for n in REQUIRED_OVERVIEW_ROWS if n not in rows]
         if missing:
-            names = ", ".join(f"{n} ({OVERVIEW_LABELS.get(n, '章')})" for n in missing)
-            raise self.fail(section.span.last, f"'1 施策の概要' is missing row(s) {names}")
+            names = [f"{n} {OVERVIEW_LABELS.get(n, '区分')}" for n in missing]
+            raise self.fail(section.span.last, "ingest.missing_rows", rows=names, heading=section.heading.number)
 
         chapter_line = rows[1]
-        chapter_notation = plain(chapter_line.cells[2], self.path, chapter_line.number)
+        chapter_notation = plain(chapter_line.cell(2), self.path, chapter_line.number)
         if not chapter_notation.isdigit():
-            raise self.fail(chapter_line, f"expected a chapter number in row 1, found {chapter_notation!r}")
+            raise self.fail(chapter_line, "ingest.chapter_number", found=chapter_notation)
         policy_line = rows[2]
-        notation = plain(policy_line.cells[2], self.path, policy_line.number)
+        notation = plain(policy_line.cell(2), self.path, policy_line.number)
         if not re.fullmatch(rf"{chapter_notation}-[1-9][0-9]*", notation):
-            raise self.fail(
-                policy_line, f"expected a policy notation '{chapter_notation}-N' in row 2, found {notation!r}"
-            )
+            raise self.fail(policy_line, "ingest.policy_notation", chapter=chapter_notation, found=notation)
         self.claim(notation, policy_line)
-        self.check_listed(listed, notation)
+        self.check_listed(listed, notation, section.heading)
         sdg_line = rows.get(3)
         sdg_paras = [] if sdg_line is None else self.cell_paragraphs(sdg_line, 2) + self.cell_paragraphs(sdg_line, 3)
         return _Overview(
             chapter_notation=chapter_notation,
-            chapter_title=self.required_plain(chapter_line, 3, "the chapter title"),
-            division=self.required_plain(chapter_line, 1, "the chapter's division"),
+            chapter_title=self.required_plain(chapter_line, 3, "term.chapter_title"),
+            division=self.required_plain(chapter_line, 1, "term.division"),
             chapter_line=chapter_line,
             notation=notation,
-            title=self.required_plain(policy_line, 3, "the policy title"),
+            title=self.required_plain(policy_line, 3, "term.policy_title"),
             necessity=self.required_text(rows[4], "施策の必要性"),
             direction=self.required_text(rows[5], "施策の方向性"),
-            sdg=Text(tuple(sdg_paras), Span(sdg_line.number, sdg_line.number)) if sdg_paras else None,
+            sdg=Text(tuple(sdg_paras), sdg_line.span) if sdg_paras else None,
             listed=listed,
             sector_plans=self.sector_plans(sector_rows, notation),
         )
 
+    def check_width(self, line: Line, columns: tuple[str, ...]) -> None:
+        """A row may leave out empty trailing cells, but may not have more cells than the table."""
+        if len(line.cells) > len(columns):
+            raise self.fail(
+                line,
+                "ingest.too_many_cells",
+                found=len(line.cells),
+                expected=len(columns),
+                columns=" ⇥ ".join(columns),
+                extra=_clip(line.cells[len(columns)]),
+            )
+
     def cell_paragraphs(self, line: Line, index: int) -> list[str]:
-        return paragraphs(line.cells[index], self.path, line.number)
+        return paragraphs(line.cell(index), self.path, line.number)
 
     def required_plain(self, line: Line, index: int, what: str) -> str:
-        value = plain(line.cells[index], self.path, line.number)
+        value = plain(line.cell(index), self.path, line.number)
         if not value:
-            raise self.fail(line, f"{what} is empty")
+            raise self.fail(line, "ingest.empty_cell", what=phrase(what), column=index + 1)
         return value
 
-    def required_text(self, line: Line, what: str) -> Text:
+    def required_text(self, line: Line, label: str) -> Text:
         paras = self.cell_paragraphs(line, 2)
         if not paras:
-            raise self.fail(line, f"the text of {what} is empty")
+            raise self.fail(line, "ingest.empty_text", label=label)
         if self.cell_paragraphs(line, 3):
-            raise self.fail(line, f"unexpected text in the fourth cell of {what}")
-        return Text(tuple(paras), Span(line.number, line.number))
+            raise self.fail(line, "ingest.fourth_cell", label=label, text=_clip(line.cell(3)))
+        return Text(tuple(paras), line.span)
 
-    def listed_initiative(self, line: Line, cells: list[str]) -> _Listed:
-        notation = plain(cells[2], self.path, line.number)
-        title = plain(cells[3], self.path, line.number)
+    def listed_initiative(self, line: Line) -> _Listed:
+        notation = plain(line.cell(2), self.path, line.number)
+        title = plain(line.cell(3), self.path, line.number)
         if not notation or not title:
-            raise self.fail(line, "expected an initiative notation and title in 施策内の取組")
+            raise self.fail(line, "ingest.listed_incomplete", notation=notation or "—", title=title or "—")
         return _Listed(notation, title, line)
 
-    def check_listed(self, listed: list[_Listed], policy: str) -> None:
+    def check_listed(self, listed: list[_Listed], policy: str, heading: Line) -> None:
         if not listed:
-            raise self.fail(None, f"policy {policy} lists no initiatives")
+            raise self.fail(heading, "ingest.no_initiatives", policy=policy)
         for k, item in enumerate(listed, start=1):
             expected = f"{policy}-{k}"
             self.claim(item.notation, item.line)
             if item.notation != expected:
-                raise self.fail(
-                    item.line, f"initiative {item.notation!r} is out of order: expected {expected} at this place"
-                )
+                raise self.fail(item.line, "ingest.initiative_order", found=item.notation, expected=expected)
 
     def sector_plans(self, rows: list[Line], policy: str) -> list[SectorPlan]:
         found: list[tuple[str, list[str], Line, Line]] = []  # name, description, first line, last line
         for line in rows:
-            name = plain(line.cells[2], self.path, line.number)
+            name = plain(line.cell(2), self.path, line.number)
             description = self.cell_paragraphs(line, 3)
             if not name and not description:
                 continue
@@ -373,13 +369,13 @@ class _Parser:
                 found[-1] = (previous[0], [name], previous[2], line)
                 continue
             if not name:
-                raise self.fail(line, "expected the name of a 分野別計画等 in the third cell")
+                raise self.fail(line, "ingest.sector_plan_name", text=_clip(line.cell(3)))
             found.append((name, description, line, line))
         plans = []
         for position, (name, description, first, last) in enumerate(found, start=1):
             # The description sits on the last row, whether it wrapped or not.
-            text = Text(tuple(description), Span(last.number, last.number)) if description else None
-            plans.append(SectorPlan(f"{policy}-s{position}", position, name, text, Span(first.number, last.number)))
+            text = Text(tuple(description), last.span) if description else None
+            plans.append(SectorPlan(f"{policy}-s{position}", position, name, text, Span(first.number, last.last)))
         return plans
 
     # -- section 2 -------------------------------------------------------------------
@@ -388,62 +384,50 @@ class _Parser:
         blocks: list[list[Line]] = []
         open_block = False
         for line in section.rows:
-            cells = line.cells
-            if len(cells) != 3:
-                raise self.fail(
-                    line,
-                    "truncated row: expected 3 tab-separated cells (取組, 現状と課題及び目標, 各主体が行うこと) "
-                    f"in section 2, found {len(cells)}",
-                )
-            if [compact(c) for c in cells] == DETAIL_HEADER:
+            self.check_width(line, tuple(DETAIL_HEADER))
+            if [compact(line.cell(k)) for k in range(3)] == DETAIL_HEADER:
                 open_block = False
-            elif cells[0].strip():
+            elif line.cell(0).strip():
                 blocks.append([line])
                 open_block = True
             elif open_block:
                 blocks[-1].append(line)
             else:
-                raise self.fail(line, "a row with an empty 取組 cell must continue an initiative, but none is open")
+                raise self.fail(line, "ingest.continuation_without_initiative", text=_clip(line.text))
         result = []
         for index, block in enumerate(blocks):
             result.append(self.initiative(block, index, overview))
         if len(result) < len(overview.listed):
             missing = overview.listed[len(result)]
-            raise self.fail(
-                missing.line,
-                f"initiative {missing.notation} is listed here but has no detail block in "
-                "'2 取組の目標及び各主体が行うこと'",
-            )
+            raise self.fail(missing.line, "ingest.listed_without_block", notation=missing.notation)
         return result
 
     def initiative(self, block: list[Line], index: int, overview: _Overview) -> Initiative:
         head = block[0]
-        heading = plain(head.cells[0], self.path, head.number)
+        heading = plain(head.cell(0), self.path, head.number)
         position = circled_number(heading[:1])
         if position is None:
-            raise self.fail(head, f"expected an initiative starting with a circled number (①, ②, …), found {heading!r}")
+            raise self.fail(head, "ingest.initiative_number", found=_clip(heading))
         if position != index + 1:
-            raise self.fail(head, f"initiative {heading[:1]} is out of order: expected {circled(index + 1)} here")
+            raise self.fail(head, "ingest.block_order", found=heading[:1], expected=circled(index + 1))
         if index >= len(overview.listed):
-            raise self.fail(
-                head, f"initiative {heading[:1]} is not listed in 施策内の取組 of policy {overview.notation}"
-            )
+            raise self.fail(head, "ingest.block_not_listed", found=heading[:1], policy=overview.notation)
         listed = overview.listed[index]
         title = heading[1:]
         if compact(title) != compact(listed.title):
             raise self.fail(
                 head,
-                f"initiative {heading[:1]} is titled {title!r}, but {listed.notation} is listed as {listed.title!r}",
+                "ingest.block_title",
+                found=heading[:1],
+                title=title,
+                notation=listed.notation,
+                listed=listed.title,
+                line_listed=listed.line.number,
             )
-        span = Span(head.number, block[-1].number)
-        left = self.column(block, 1)
-        right = self.column(block, 2)
-        texts = self.marked(left, (SITUATION, GOAL), listed.notation, "現状と課題及び目標")
-        for label in (SITUATION, GOAL):
-            if label not in texts:
-                raise self.fail(head, f"initiative {listed.notation} has no 《{label}》 text")
+        span = Span(head.number, block[-1].last)
+        texts = self.marked(block, 1, (SITUATION, GOAL), listed.notation)
         actors = tuple(a.ja for a in Actor)
-        by_actor = self.marked(right, actors, listed.notation, "各主体が行うこと", empty_ok=True)
+        by_actor = self.marked(block, 2, actors, listed.notation, empty_ok=True)
         commitments = tuple(
             Commitment(actor, by_actor[actor.ja]) for actor in Actor if by_actor.get(actor.ja) is not None
         )
@@ -455,51 +439,72 @@ class _Parser:
             goal=texts[GOAL],
             commitments=commitments,
             span=span,
-            listed_at=Span(listed.line.number, listed.line.number),
+            listed_at=Span(listed.line.number, listed.line.last),
         )
-
-    def column(self, block: list[Line], index: int) -> list[tuple[Line, str]]:
-        return [(line, para) for line in block for para in self.cell_paragraphs(line, index)]
 
     def marked(
         self,
-        stream: list[tuple[Line, str]],
+        block: list[Line],
+        index: int,
         labels: tuple[str, ...],
         notation: str,
-        column: str,
         empty_ok: bool = False,
     ) -> dict[str, Text | None]:
-        """Split a column's paragraphs at its 《label》 markers."""
+        """Split one column of an initiative's block at its 《label》 markers.
+
+        A text belongs to the marker that begins its own cell, or, when that marker
+        stands alone in its cell, to the marker of the column's previous non-empty
+        cell. Nothing else is attributed: a text whose marker was lost is an error,
+        never a text of the actor above it. Every label must be there, each once.
+        """
+        column = DETAIL_HEADER[index]
+        cells = [(line, paras) for line in block if (paras := self.cell_paragraphs(line, index))]
+        found = [phrase("ingest.marker_at", label=m.group(1), line=line.number)
+                 for line, paras in cells if (m := MARKER.match(paras[0]))]  # fmt: skip
         groups: dict[str, list[tuple[Line, str]]] = {}
         marker_lines: dict[str, Line] = {}
-        current: str | None = None
-        for line, para in stream:
-            m = MARKER.match(para)
-            if m:
-                label = m.group(1)
-                if label not in labels:
-                    expected = "、".join(f"《{x}》" for x in labels)
-                    raise self.fail(line, f"unknown marker 《{label}》 in {column} of {notation}: expected {expected}")
-                if label in groups:
-                    raise self.fail(line, f"marker 《{label}》 appears twice in {column} of {notation}")
-                groups[label] = []
-                marker_lines[label] = line
-                current = label
-                para = m.group(2).strip()
-                if not para:
-                    continue
-            if current is None:
-                raise self.fail(line, f"text in {column} of {notation} before any 《…》 marker")
-            groups[current].append((line, para))
+        alone: str | None = None  # a marker alone in its cell, whose text is the next cell
+        for line, paras in cells:
+            for later in paras[1:]:
+                if inner := MARKER.match(later):
+                    raise self.fail(line, "ingest.marker_inside_cell", label=inner.group(1), column=column)
+            m = MARKER.match(paras[0])
+            if m is None:
+                if alone is None:
+                    raise self.fail(
+                        line, "ingest.unmarked_text", text=_clip(paras[0]), column=column, notation=notation,
+                        found=found or [phrase("ingest.no_markers")],
+                    )  # fmt: skip
+                groups[alone] = [(line, p) for p in paras]
+                alone = None
+                continue
+            label = m.group(1)
+            if label not in labels:
+                raise self.fail(line, "ingest.unknown_marker", label=label, column=column, expected=_markers(labels))
+            if label in groups:
+                first = marker_lines[label].number
+                raise self.fail(line, "ingest.marker_twice", label=label, column=column, first=first)
+            rest = [text for text in (m.group(2).strip(), *paras[1:]) if text]
+            groups[label] = [(line, text) for text in rest]
+            marker_lines[label] = line
+            alone = None if rest else label
+        for label in labels:
+            if label not in groups:
+                raise self.fail(
+                    block[0], "ingest.missing_marker", label=label, column=column, notation=notation,
+                    found=found or [phrase("ingest.no_markers")],
+                )  # fmt: skip
         result: dict[str, Text | None] = {}
-        for label, items in groups.items():
+        for label in labels:
+            items = groups[label]
             if not items:
                 if not empty_ok:
-                    raise self.fail(marker_lines[label], f"《{label}》 of {notation} has no text")
+                    raise self.fail(marker_lines[label], "ingest.marker_without_text", label=label, notation=notation)
                 result[label] = None
                 continue
-            numbers = [marker_lines[label].number] + [line.number for line, _ in items]
-            result[label] = Text(tuple(p for _, p in items), Span(min(numbers), max(numbers)))
+            first = marker_lines[label].number
+            last = max(line.last for line, _ in items)
+            result[label] = Text(tuple(p for _, p in items), Span(first, last))
         return result
 
     # -- footnote glossaries ---------------------------------------------------------
@@ -507,27 +512,29 @@ class _Parser:
     def glossary(self, notes: list[_Section], policy: str) -> list[GlossaryTerm]:
         terms = []
         for expected, section in enumerate(notes, start=1):
-            m = NOTE_HEADING.match(section.heading.text.strip())
+            m = NOTE_HEADING.match(section.heading.cells[0].strip())
             assert m  # the section was classified by this pattern
             number = int(m.group(1))
             if number != expected:
                 raise self.fail(
-                    section.heading,
-                    f"footnote ※{number} of policy {policy} is out of order: expected ※{expected} "
-                    "(numbering restarts at ※1 in every policy)",
+                    section.heading, "ingest.footnote_order", number=number, policy=policy, expected=expected
                 )
             label = plain(m.group(2), self.path, section.heading.number)
             paras: list[str] = []
             for line in section.rows:
-                if "\t" in line.text:
-                    raise self.fail(line, f"expected the definition of ※{number} {label}, found a table row")
-                paras.extend(paragraphs(line.text, self.path, line.number))
+                if len(line.cells) > 1:
+                    raise self.fail(line, "ingest.footnote_table_row", number=number, label=label)
+                paras.extend(paragraphs(line.cells[0], self.path, line.number))
             if not paras:
-                raise self.fail(section.heading, f"footnote ※{number} {label} has no definition")
+                raise self.fail(section.heading, "ingest.footnote_empty", number=number, label=label)
             span = section.span
             definition = Text(tuple(paras), Span(section.rows[0].number, span.last))
             terms.append(GlossaryTerm(f"{policy}-n{number}", number, label, definition, span))
         return terms
+
+
+def _markers(labels: tuple[str, ...]) -> str:
+    return "".join(f"《{label}》" for label in labels)
 
 
 _CIRCLED_RANGES = ((0x2460, 1, 20), (0x3251, 21, 35), (0x32B1, 36, 50))

@@ -25,6 +25,7 @@ from planlod.dataset import DatasetInfo
 from planlod.graph import new_dataset, to_graph
 from planlod.ingest import parse
 from planlod.linking import add_accepted_links
+from planlod.messages import Message
 from planlod.model import Plan
 from planlod.sdg import Rules, goals_graph, suggest
 from planlod.source import SourceError
@@ -201,25 +202,19 @@ def process(info: DatasetInfo, base: str, reasoner: bool = False) -> PlanResult:
 
 @dataclass(frozen=True)
 class Failure:
-    """A source error raised in a worker process, carried back as plain data.
+    """A source error raised in a worker process, carried back as its message (plain data)."""
 
-    ``SourceError`` takes three constructor arguments, which pickling does not
-    preserve, so the worker sends its parts and the build raises it again.
-    """
-
-    path: str
-    line: int | None
-    reason: str
+    message: Message
 
     def error(self) -> SourceError:
-        return SourceError(self.path, self.line, self.reason)
+        return SourceError(self.message)
 
 
 def process_in_worker(info: DatasetInfo, base: str, reasoner: bool = False) -> PlanResult | Failure:
     try:
         return process(info, base, reasoner)
     except SourceError as exc:
-        return Failure(str(exc.path), exc.line, exc.reason)
+        return Failure(exc.message)
 
 
 class Clock:

@@ -8,75 +8,125 @@ paragraph markup); :mod:`planlod.ingest` knows its *structure*.
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 from dataclasses import dataclass
 from html.entities import html5
 from pathlib import Path
+from typing import Any
+
+from planlod.messages import PlanError
+from planlod.model import Span
 
 
-class SourceError(ValueError):
+class SourceError(PlanError):
     """A source file that does not follow the documented table format.
 
-    The message always names the file, the 1-based line and what was expected, so a
-    city's staff can fix the export without reading a traceback.
+    Its message names the file, the 1-based line, what was read and what was expected,
+    so a city's staff can fix the export without reading a traceback.
     """
 
-    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
-        self.path = Path(path)
-        self.line = line
-        self.reason = message
-        where = f"{self.path}:{line}" if line else f"{self.path}"
-        super().__init__(f"{where}: {message}")
+
+def source_error(path: Path | str, line: int | None, id: str, **params: Any) -> SourceError:
+    return SourceError.of(id, path, line, **params)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
 class Line:
-    """One physical line of the source, numbered from 1 as editors show it."""
+    """One row of the source: the physical lines ``number``…``last`` as editors number them.
+
+    A row is one line, unless a quoted cell (Excel's export) holds line breaks. Trailing
+    empty cells are dropped: an editor that trims trailing whitespace changes nothing.
+    """
 
     number: int
-    text: str
+    cells: tuple[str, ...]
+    last: int = 0
+
+    def __post_init__(self) -> None:
+        if self.last < self.number:
+            object.__setattr__(self, "last", self.number)
+        cells = list(self.cells)
+        while cells and not cells[-1].strip():
+            cells.pop()
+        object.__setattr__(self, "cells", tuple(cells))
 
     @property
     def is_blank(self) -> bool:
-        # Lines holding only spaces are layout, like empty ones.
-        return not self.text.strip()
+        # Rows holding only spaces and tabs are layout, like empty ones.
+        return not self.cells
 
     @property
-    def cells(self) -> list[str]:
-        return self.text.split("\t")
+    def text(self) -> str:
+        """The row's cells joined by tabs, as the file has them (without trailing empty cells)."""
+        return "\t".join(self.cells)
+
+    @property
+    def span(self) -> Span:
+        return Span(self.number, self.last)
+
+    def cell(self, index: int) -> str:
+        """The cell at ``index`` (0-based); an empty trailing cell that was left out reads as empty."""
+        return self.cells[index] if index < len(self.cells) else ""
 
 
 def read_lines(path: Path, encoding: str = "utf-8") -> list[Line]:
-    """Decode the file strictly and split it into numbered lines.
+    """Decode the file strictly and split it into numbered rows of cells.
 
     A UTF-8 byte-order mark is accepted (Windows tools add one); any other decoding
     problem is an error rather than a guess, because a wrong guess would publish
-    mojibake in the city's name.
+    mojibake in the city's name. Cells are read with the csv module's ``excel-tab``
+    dialect, so Excel's quoted cells (line breaks inside, doubled quotes) are read as
+    Excel meant them; a file without quotes reads as plain tab-separated lines.
     """
+    physical = _physical_lines(path, encoding)
+    rows: list[Line] = []
+    reader = csv.reader((f"{text}\n" for text in physical), dialect="excel-tab", strict=True)
+    first = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _quote_error(path, first, physical, str(exc)) from None
+        rows.append(Line(first, tuple(cells), reader.line_num))
+        first = reader.line_num + 1
+    return rows
+
+
+def _physical_lines(path: Path, encoding: str) -> list[str]:
     raw = path.read_bytes()
     codec = "utf-8-sig" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding
     try:
         text = raw.decode(codec)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise SourceError(
-            path,
-            line,
-            f"the file is not valid {encoding} (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            'save it as UTF-8, or set `encoding` in dataset.toml (for example "cp932" for Shift_JIS)',
+        raise source_error(
+            path, line, "source.not_decodable", encoding=encoding, byte=f"0x{raw[exc.start]:02x}", offset=exc.start
         ) from None
     if "\x00" in text:
-        raise SourceError(path, text[: text.index("\x00")].count("\n") + 1, "the file contains NUL characters")
-    lines = [Line(n, t.rstrip("\r")) for n, t in enumerate(text.split("\n"), start=1)]
-    for line in lines:
+        raise source_error(path, text[: text.index("\x00")].count("\n") + 1, "source.nul")
+    lines = [t.removesuffix("\r") for t in text.split("\n")]
+    for number, line in enumerate(lines, start=1):
         # Invisible in an editor, invalid in XML (RDF/XML, SPARQL XML results): never publish them.
-        bad = _CONTROL.search(line.text)
+        bad = _CONTROL.search(line)
         if bad:
-            raise SourceError(
-                path, line.number, f"the line contains the control character U+{ord(bad.group()):04X}; remove it"
-            )
+            raise source_error(path, number, "source.control", code=f"U+{ord(bad.group()):04X}")
     return lines
+
+
+def _quote_error(path: Path, first: int, physical: list[str], problem: str) -> SourceError:
+    """A double quote the csv module could not read: say where the quoted cell began."""
+    if "expected after" in problem:
+        return source_error(path, first, "source.text_after_quote", row=_clip(physical[first - 1]))
+    return source_error(path, first, "source.unclosed_quote", row=_clip(physical[first - 1]))
+
+
+def _clip(text: str, size: int = 30) -> str:
+    text = text.strip()
+    return text if len(text) <= size else text[:size] + "…"
 
 
 # Characters no text of a plan holds: C0 controls but tab, DEL, C1 controls, noncharacters U+FFFE/U+FFFF.
@@ -127,21 +177,21 @@ def _unescape(text: str, path: Path, line: int) -> str:
         if name.startswith("#"):
             code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
             if not _is_text_character(code):
-                raise SourceError(
-                    path, line, f"character reference {m.group(0)!r} names no character that text can hold"
-                )
+                raise source_error(path, line, "source.reference_no_character", reference=m.group(0))
         elif f"{name};" not in html5:
-            raise SourceError(path, line, f"unknown character reference {m.group(0)!r}")
+            raise source_error(path, line, "source.unknown_reference", reference=m.group(0))
     return html.unescape(text)
 
 
 _P_RUN = re.compile(r"\s*<p>(.*?)</p>\s*", re.DOTALL)
 
 
-def paragraphs(cell: str, path: Path, line: int) -> list[str]:
+def paragraphs(cell: str, path: Path, line: int, breaks_are_layout: bool = False) -> list[str]:
     """The paragraphs of one cell, unescaped and without layout spaces.
 
-    A cell is either a run of ``<p>…</p>`` fragments or plain text (one paragraph).
+    A cell is either a run of ``<p>…</p>`` fragments or plain text. In plain text each
+    line (Excel's line break inside a cell) is a paragraph, unless ``breaks_are_layout``
+    (a title wrapped to fit its cell); inside ``<p>…</p>`` a line break is a wrap.
     Anything else that looks like markup is refused: the text is published as data
     and shown on web pages, so nothing resembling HTML may slip through as text.
     """
@@ -154,16 +204,19 @@ def paragraphs(cell: str, path: Path, line: int) -> list[str]:
                 rest = cell[pos:].strip()
                 if not rest:
                     break
-                what = "an unclosed <p>" if rest.startswith("<p>") else f"text outside <p>…</p>: {rest[:30]!r}"
-                raise SourceError(path, line, f"expected a run of <p>…</p> paragraphs, found {what}")
-            found.append(m.group(1))
+                if rest.startswith("<p>"):
+                    raise source_error(path, line, "source.unclosed_p", text=_clip(rest))
+                raise source_error(path, line, "source.text_outside_p", text=_clip(rest))
+            found.append(m.group(1).replace("\n", " "))
             pos = m.end()
+    elif breaks_are_layout:
+        found = [cell.replace("\n", " ")]
     else:
-        found = [cell]
+        found = cell.split("\n")
     result = []
     for raw in found:
         if "<" in raw or ">" in raw:
-            raise SourceError(path, line, f"unexpected markup inside a paragraph: {raw[:40]!r}")
+            raise source_error(path, line, "source.markup", text=_clip(raw, 40))
         text = remove_layout_spaces(_unescape(raw, path, line))
         if text:
             result.append(text)
@@ -172,5 +225,4 @@ def paragraphs(cell: str, path: Path, line: int) -> list[str]:
 
 def plain(cell: str, path: Path, line: int) -> str:
     """A cell that holds a single short text, such as a title or a notation."""
-    parts = paragraphs(cell, path, line)
-    return "\n".join(parts)
+    return "\n".join(paragraphs(cell, path, line, breaks_are_layout=True))

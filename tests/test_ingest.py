@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from planlod.ingest import circled_number, parse
 from planlod.model import Actor
 from planlod.source import SourceError
+
+from planlod.config import ROOT
+
+SOURCE = ROOT / "data" / "272116-ibaraki-5th" / "source.txt"
 
 
 def initiative(plan, notation):
@@ -188,16 +193,23 @@ def change_line(n, change):
 
 
 def test_truncated_row(data_copy):
-    # The row of initiative ② lost everything after its title.
+    # The row of initiative ② lost everything after its title: its texts have no markers now.
     error = error_of(data_copy, replace_line(27, "②魅力発信 力の強化"))
-    assert error.line == 27
+    assert (error.message.id, error.line) == ("ingest.missing_marker", 27)
     assert "source.txt:27" in str(error)
-    assert "truncated row: expected 3 tab-separated cells" in str(error)
+    assert error.message.params["label"] == "現状と課題"
 
 
 def test_truncated_overview_row(data_copy):
     error = error_of(data_copy, replace_line(11, "4\t施策の 必要性"))
-    assert error.line == 11 and "expected 4 tab-separated cells" in str(error)
+    assert (error.message.id, error.line) == ("ingest.empty_text", 11)
+
+
+def test_a_row_with_more_cells_than_the_table_names_the_extra_cell(data_copy):
+    error = error_of(data_copy, change_line(27, lambda line: line + "\t余分"))
+    assert (error.message.id, error.line) == ("ingest.too_many_cells", 27)
+    assert error.message.params["extra"] == "余分"
+    assert "余分" in error.render("en") and "余分" in error.render("ja")
 
 
 def test_truncated_file_ends_inside_a_paragraph(data_copy):
@@ -212,42 +224,42 @@ def test_truncated_file_ends_inside_a_paragraph(data_copy):
 
 def test_unknown_section_header(data_copy):
     error = error_of(data_copy, replace_line(21, "## 3 評価指標"))
-    assert error.line == 21
-    assert "unknown section header '## 3 評価指標'" in str(error)
-    assert "expected '1 施策の概要'" in str(error)
+    assert (error.message.id, error.line) == ("ingest.unknown_heading", 21)
+    assert "'## 3 評価指標'" in error.render("en") and "「## 3 評価指標」" in error.render("ja")
 
 
 def test_unknown_overview_row_label(data_copy):
     error = error_of(data_copy, replace_line(12, "5\t施策の目的\t<p>x</p>\t"))
-    assert error.line == 12 and "unknown section header '施策の目的' in row 5: expected '施策の方向性'" in str(error)
+    assert (error.message.id, error.line) == ("ingest.row_label", 12)
+    assert "row 5 is labelled '施策の目的', expected '施策の方向性'" in error.render("en")
 
 
 def test_duplicate_notation(data_copy):
     error = error_of(data_copy, replace_line(15, "\t\t7-1-2\t魅力の発掘と創造"))
-    assert error.line == 15 and "duplicate notation 7-1-2 (first used at line 14)" in str(error)
+    assert error.line == 15 and "duplicate notation 7-1-2 (first used at line 14)" in error.render("en")
 
 
 def test_duplicate_policy_notation(data_copy):
     title = "社会の変化に対応する効率的・効果的な自治体運営を推進する"
     error = error_of(data_copy, replace_line(41, f"2\t施策\t7-1\t{title}"))
-    assert error.line == 41 and "duplicate notation 7-1 (first used at line 9)" in str(error)
+    assert error.line == 41 and "duplicate notation 7-1 (first used at line 9)" in error.render("en")
 
 
 def test_out_of_order_notation(data_copy):
     error = error_of(data_copy, replace_line(14, "\t\t7-1-4\t魅力発信力の強化"))
-    assert error.line == 14 and "out of order: expected 7-1-2" in str(error)
+    assert error.line == 14 and "out of order: expected 7-1-2" in error.render("en")
 
 
 def test_out_of_order_initiative_block(data_copy):
     error = error_of(data_copy, change_line(27, lambda line: line.replace("②", "③", 1)))
-    assert error.line == 27 and "out of order: expected ② here" in str(error)
+    assert error.line == 27 and "out of order: expected ② here" in error.render("en")
 
 
 def test_initiative_without_its_detail_block(data_copy):
     # Drop the whole block of ③ (lines 30-32) of policy 7-1.
     error = error_of(data_copy, lambda lines: lines[:29] + lines[32:])
     assert error.line == 15
-    assert "initiative 7-1-3 is listed here but has no detail block" in str(error)
+    assert "initiative 7-1-3 is listed here but has no detail block" in error.render("en")
 
 
 def test_detail_block_without_a_listed_initiative(data_copy):
@@ -255,33 +267,34 @@ def test_detail_block_without_a_listed_initiative(data_copy):
         return lines[:32] + ["④余計な取組\t<p>《現状と課題》</p> <p>a</p>\t<p>《市》</p> <p>b</p>"] + lines[32:]
 
     error = error_of(data_copy, extra)
-    assert error.line == 33 and "not listed in 施策内の取組 of policy 7-1" in str(error)
+    assert error.line == 33 and "not listed in 施策内の取組 of policy 7-1" in error.render("en")
 
 
 def test_missing_goal_text(data_copy):
     citizen_only = "\t\t<p>《市民》</p> <p>市民レベルでのシティプロモーションを行います。</p>"
     error = error_of(data_copy, replace_line(25, citizen_only))
-    assert "initiative 7-1-1 has no 《目標》 text" in str(error)
+    assert (error.message.id, error.line) == ("ingest.missing_marker", 24)
+    assert "initiative 7-1-1 has no 《目標》 in 現状と課題及び目標" in error.render("en")
 
 
 def test_unknown_actor_marker(data_copy):
     error = error_of(data_copy, replace_line(26, "\t\t<p>《大学》</p> <p>x</p>"))
-    assert error.line == 26 and "unknown marker 《大学》" in str(error)
+    assert error.line == 26 and "unknown marker 《大学》" in error.render("en")
 
 
 def test_footnotes_out_of_order(data_copy):
     error = error_of(data_copy, replace_line(97, "## ※3 ビルド&amp;スクラップ"))
-    assert error.line == 97 and "expected ※2 (numbering restarts at ※1 in every policy)" in str(error)
+    assert error.line == 97 and "expected ※2 (numbering restarts at ※1 in every policy)" in error.render("en")
 
 
 def test_markup_in_a_paragraph_is_refused(data_copy):
     error = error_of(data_copy, replace_line(36, "<script>alert(1)</script>"))
-    assert error.line == 36 and "unexpected markup" in str(error)
+    assert error.line == 36 and "unexpected markup" in error.render("en")
 
 
 def test_unknown_entity_is_refused(data_copy):
     error = error_of(data_copy, replace_line(97, "## ※2 ビルド&bogus;スクラップ"))
-    assert error.line == 97 and "unknown character reference '&bogus;'" in str(error)
+    assert error.line == 97 and "unknown character reference &bogus;" in error.render("en")
 
 
 def test_not_utf8_names_the_fix(data_copy, tmp_path):
@@ -290,7 +303,7 @@ def test_not_utf8_names_the_fix(data_copy, tmp_path):
     source.write_bytes(source.read_text(encoding="utf-8").encode("cp932"))
     with pytest.raises(SourceError) as caught:
         parse(source)
-    assert "not valid utf-8" in str(caught.value) and "cp932" in str(caught.value)
+    assert "not valid utf-8" in caught.value.render("en") and "cp932" in caught.value.render("en")
     # …and the declared encoding reads it correctly.
     assert len(parse(source, encoding="cp932").initiatives) == 23
 
@@ -308,8 +321,9 @@ def test_byte_order_mark_and_crlf_are_accepted(data_copy):
 def test_empty_file(tmp_path):
     empty = tmp_path / "source.txt"
     empty.write_text("\n \n", encoding="utf-8")
-    with pytest.raises(SourceError, match="no section '1 施策の概要' found"):
+    with pytest.raises(SourceError) as caught:
         parse(empty)
+    assert caught.value.message.id == "ingest.no_policy"
 
 
 def test_the_documented_example_parses(tmp_path):
@@ -330,6 +344,99 @@ def test_the_documented_example_parses(tmp_path):
 def test_an_empty_source_is_an_error_unless_the_plan_is_a_draft(tmp_path):
     empty = tmp_path / "source.txt"
     empty.write_text("", encoding="utf-8")
-    with pytest.raises(SourceError, match="draft = true"):
+    with pytest.raises(SourceError) as caught:
         parse(empty)
+    assert "draft = true" in caught.value.render("en") and "draft = true" in caught.value.render("ja")
     assert parse(empty, draft=True).chapters == ()
+
+
+# -- attribution: a text is published for a marker only when the marker stands before it ----------
+
+FIXTURE_SOURCE = Path(__file__).parent / "fixtures" / "999997-fictional-1st" / "source.txt"
+MARKER_TEXT = re.compile(r"(<p>)?《[^》]+》(</p>\s*)?")
+
+
+def section_two_markers(source: Path) -> list[tuple[int, int, re.Match]]:
+    """Every 《…》 in the two right-hand columns of section 2, found by reading the file as it is."""
+    found = []
+    in_section_two = False
+    for number, line in enumerate(source.read_text(encoding="utf-8").split("\n"), start=1):
+        if "\t" not in line and line.strip():
+            in_section_two = "取組の目標及び各主体が行うこと" in line
+            continue
+        cells = line.split("\t")
+        if in_section_two and len(cells) > 1:
+            start = len(cells[0]) + 1
+            for m in MARKER_TEXT.finditer(line, start):
+                found.append((number, m.start(), m))
+    return found
+
+
+def removals():
+    for source in (SOURCE, FIXTURE_SOURCE):
+        for number, _, m in section_two_markers(source):
+            marker = re.search(r"《[^》]+》", m.group(0)).group(0)
+            whole = m.group(0)
+            styles = {"marker": (m.start() + whole.index(marker), len(marker))}
+            if m.group(1):  # `<p>《市民》</p> `: the whole paragraph, as the issue's edit did
+                styles["paragraph"] = (m.start(), len(whole))
+            for style, (at, length) in styles.items():
+                yield pytest.param(source, number, at, length, id=f"{source.parent.name}:{number}:{marker}:{style}")
+
+
+def test_the_scan_finds_every_marker_of_both_sources(plan):
+    # Five markers per initiative (《現状と課題》《目標》《市》《市民》《事業者・団体》), in both sources.
+    fixture = parse(FIXTURE_SOURCE)
+    assert len(section_two_markers(SOURCE)) == 5 * len(plan.initiatives) == 115
+    assert len(section_two_markers(FIXTURE_SOURCE)) == 5 * len(fixture.initiatives) == 15
+
+
+@pytest.mark.parametrize(("source", "number", "at", "length"), list(removals()))
+def test_removing_any_marker_is_an_error_never_another_attribution(tmp_path, source, number, at, length):
+    lines = source.read_text(encoding="utf-8").split("\n")
+    line = lines[number - 1]
+    removed = line[at : at + length]
+    lines[number - 1] = line[:at] + line[at + length :]
+    damaged = tmp_path / "source.txt"
+    damaged.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        parse(damaged)
+    error = caught.value
+    assert error.message.id in ("ingest.unmarked_text", "ingest.missing_marker"), error.render("en")
+    # The message names the line of the initiative's block and the markers still there, not the lost one.
+    block = next(i for i in parse(source).initiatives if i.span.first <= number <= i.span.last)
+    assert block.span.first <= error.line <= block.span.last
+    lost = re.search(r"《([^》]+)》", removed).group(1)
+    found = [p.params["label"] for p in error.message.params["found"] if p.id == "ingest.marker_at"]
+    column = 1 if lost in ("現状と課題", "目標") else 2
+    assert found == [label for label in ([["現状と課題", "目標"], ["市", "市民", "事業者・団体"]][column - 1]) if label != lost]
+
+
+def test_the_citizens_text_is_never_the_citys_commitment(data_copy):
+    # The issue's edit: `<p>《市民》</p> ` deleted from the second commitment row of 7-1-1 (line 25).
+    # Before, the citizens' sentence was published as the city's commitment and the build passed.
+    error = error_of(data_copy, change_line(25, lambda line: line.replace("<p>《市民》</p> ", "", 1)))
+    assert (error.message.id, error.line) == ("ingest.unmarked_text", 25)
+    assert "《市》 (line 24), 《事業者・団体》 (line 26)" in error.render("en")
+    assert "《市》(24行目)、《事業者・団体》(26行目)" in error.render("ja")
+
+
+def test_a_bare_marker_takes_one_cell_below_it_not_two(data_copy):
+    # Policy 7-2 ⑦ (lines 88-91): 《市》 alone, its text on line 89. A second unmarked text below that
+    # (here: 《市民》 of line 90 lost, and a text put in its place) belongs to nobody.
+    def edit(lines):
+        lines[89] = lines[89].replace("《市民》", "市民の文章です。")
+        return lines
+
+    error = error_of(data_copy, edit)
+    assert (error.message.id, error.line) == ("ingest.unmarked_text", 90)
+
+
+def test_two_markers_in_one_cell_are_an_error(data_copy):
+    # A lost second marker of such a cell could not be seen, so a cell holds one marker.
+    def edit(lines):
+        lines[23] = lines[23].replace("</p>\t<p>《市》</p>", "</p>\t<p>《市》</p> <p>a</p> <p>《市民》</p>", 1)
+        return lines
+
+    error = error_of(data_copy, edit)
+    assert (error.message.id, error.line) == ("ingest.marker_inside_cell", 24)

@@ -1,0 +1,289 @@
+"""The message catalogue: every message id with its Japanese and English wording.
+
+Read by :mod:`planlod.messages`. Each message says what was read, what was expected
+and how to fix it, in words for a city's staff rather than for programmers. Parameters
+are ``{name}``; the location (``file:line``) is put in front when the message is shown.
+"""
+
+from __future__ import annotations
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # -- reading the source file (planlod/source.py) ---------------------------------------------
+    "source.not_decodable": {
+        "ja": "ファイルを {encoding} として読めません({offset} バイト目に {byte})。"
+        "UTF-8 で保存し直すか、Shift_JIS で書き出したファイルなら dataset.toml の [source] に "
+        'encoding = "cp932" と書いてください。',
+        "en": "the file is not valid {encoding} (byte {byte} at offset {offset}). Save it as UTF-8, or, "
+        'for a Shift_JIS export, write encoding = "cp932" under [source] in dataset.toml.',
+    },
+    "source.nul": {
+        "ja": "この行に NUL 文字(文字コード 0)があります。テキストファイルではないようです。"
+        "表計算ソフトから「テキスト(タブ区切り)」で書き出し直してください。",
+        "en": "the file contains NUL characters on this line: it does not look like a text file. "
+        "Export the table again as tab-separated text.",
+    },
+    "source.control": {
+        "ja": "この行に目に見えない制御文字 {code} があります。公開できない文字なので、その文字を消してください。",
+        "en": "the line contains the control character {code}, which is invisible and cannot be published; "
+        "remove it.",
+    },
+    "source.reference_no_character": {
+        "ja": "文字参照 {reference} はテキストに使える文字を指していません。正しい文字参照にするか、消してください。",
+        "en": "the character reference {reference} names no character that text can hold; correct it or remove it.",
+    },
+    "source.unknown_reference": {
+        "ja": "文字参照 {reference} は HTML にありません(&amp; や &lt; などが使えます)。"
+        "「&」そのものを書くときは &amp; と書いてください。",
+        "en": "unknown character reference {reference} (HTML's, such as &amp; or &lt;, are allowed); "
+        "write a plain '&' as &amp;.",
+    },
+    "source.unclosed_p": {
+        "ja": "<p> が </p> で閉じられていません(「{text}」)。段落ごとに <p>…</p> で囲んでください。",
+        "en": "an unclosed <p> ('{text}'): put each paragraph between <p> and </p>.",
+    },
+    "source.text_outside_p": {
+        "ja": "<p>…</p> の外に文字があります(「{text}」)。<p> を使うセルでは、すべての文章を <p>…</p> で囲んでください。",
+        "en": "text outside <p>…</p>: '{text}'. In a cell that uses <p>, put all of its text inside <p>…</p>.",
+    },
+    "source.markup": {
+        "ja": "段落の中に HTML のタグのようなもの(「{text}」)があります。"
+        "使えるのは <p>…</p> だけです。「<」「>」そのものは &lt; &gt; と書いてください。",
+        "en": "unexpected markup inside a paragraph: '{text}'. Only <p>…</p> is allowed; "
+        "write a plain '<' or '>' as &lt; or &gt;.",
+    },
+    "source.unclosed_quote": {
+        "ja": "この行で \" (二重引用符)で始まったセルが閉じられていません(「{row}」)。"
+        'Excel はセル内の改行や " を含むセルを " で囲みます。閉じる " を足すか、最初の " を消してください。',
+        "en": "a cell opened with a double quote on this line is never closed ('{row}'). Excel quotes cells "
+        'that hold line breaks or quotes; add the closing " or remove the opening one.',
+    },
+    "source.text_after_quote": {
+        "ja": '" で囲まれたセルの閉じる " の後ろに文字があります(「{row}」)。'
+        'セルの中の " は "" と二つ重ねて書きます。',
+        "en": 'text follows the closing double quote of a quoted cell (\'{row}\'). Inside a quoted cell, write " '
+        'as "".',
+    },
+    # -- the structure of the source (planlod/ingest.py) -----------------------------------------
+    "ingest.unknown_heading": {
+        "ja": "見出し「{heading}」は読めません。使える見出しは「1 施策の概要」「2 取組の目標及び各主体が行うこと」"
+        "と脚注「※1 用語」です。見出しを直すか、先頭の # を消してください。",
+        "en": "unknown section header '{heading}': expected '1 施策の概要', '2 取組の目標及び各主体が行うこと' "
+        "or a footnote '※N term'. Correct the heading or remove the # in front of it.",
+    },
+    "ingest.content_before_heading": {
+        "ja": "最初の見出し「1 施策の概要」より前に内容があります(「{text}」)。"
+        "ファイルは施策ごとに「1 施策の概要」から始めてください。",
+        "en": "expected the section header '1 施策の概要' before any content, found '{text}'. "
+        "Start each policy with the heading '1 施策の概要'.",
+    },
+    "ingest.no_policy": {
+        "ja": "見出し「1 施策の概要」が一つもなく、施策がありません。表を書き出して貼り付けてください"
+        "(まだ記入していない新しい計画なら、dataset.toml の [plan] に draft = true と書きます)。",
+        "en": "no section '1 施策の概要' found: the file holds no policy. Paste the exported tables "
+        "(a new, unfilled plan has draft = true under [plan] in dataset.toml).",
+    },
+    "ingest.section_before_overview": {
+        "ja": "見出し「{heading}」の前に「1 施策の概要」がありません。施策ごとに「1 施策の概要」を先に置いてください。",
+        "en": "expected '1 施策の概要' before the section '{heading}': each policy starts with its overview.",
+    },
+    "ingest.duplicate_notation": {
+        "ja": "番号 {notation} が二度使われています({first}行目で使用済み)。どちらかの番号を直してください。",
+        "en": "duplicate notation {notation} (first used at line {first}); correct one of the two.",
+    },
+    "ingest.chapter_renamed": {
+        "ja": "第{chapter}章は {first}行目では「{title}」({division})ですが、ここでは「{found_title}」"
+        "({found_division})です。同じ章の名前と区分をそろえてください。",
+        "en": "chapter {chapter} is named '{title}' ({division}) at line {first}, but '{found_title}' "
+        "({found_division}) here; give the chapter the same name and division in every policy.",
+    },
+    "ingest.chapter_repeated": {
+        "ja": "第{chapter}章が、ほかの章のあとにもう一度出てきます。同じ章の施策はまとめて並べてください。",
+        "en": "chapter {chapter} appears again after other chapters: keep each chapter's policies together.",
+    },
+    "ingest.chapter_order": {
+        "ja": "第{chapter}章が第{previous}章のあとにあります。章は番号の順に並べてください。",
+        "en": "chapter {chapter} comes after chapter {previous}: put the chapters in the order of their numbers.",
+    },
+    "ingest.policy_order": {
+        "ja": "施策 {notation} の順番が違います。ここには施策 {expected} が来るはずです。施策は番号の順に並べてください。",
+        "en": "policy {notation} is out of order: expected {expected} at this place. "
+        "Put the policies in the order of their numbers.",
+    },
+    "ingest.no_detail_section": {
+        "ja": "施策 {policy} に「2 取組の目標及び各主体が行うこと」の表がありません。表を書き出して足してください。",
+        "en": "policy {policy} has no section '2 取組の目標及び各主体が行うこと'; add its table.",
+    },
+    "ingest.second_detail_section": {
+        "ja": "施策 {policy} に「2 取組の目標及び各主体が行うこと」が二つあります。"
+        "一つにまとめるか、その前に次の施策の「1 施策の概要」を置いてください。",
+        "en": "policy {policy} has a second section '2 取組の目標及び各主体が行うこと': merge the two, "
+        "or put the next policy's '1 施策の概要' before it.",
+    },
+    "ingest.notes_before_detail": {
+        "ja": "施策 {policy} の脚注が「2 取組の目標及び各主体が行うこと」より前にあります。脚注は施策の最後に置いてください。",
+        "en": "policy {policy} has footnotes before its section '2 取組の目標及び各主体が行うこと'; "
+        "put the footnotes at the end of the policy.",
+    },
+    "ingest.too_many_cells": {
+        "ja": "この行にはセルが {found} 個ありますが、この表の列は {expected} 列({columns})です。"
+        "{expected} 列目より右にある「{extra}」を正しい列に移してください(余分なタブを消します)。",
+        "en": "the row has {found} tab-separated cells, but the table has {expected} columns ({columns}). "
+        "Move '{extra}', beyond column {expected}, into its column (remove the extra tab).",
+    },
+    "ingest.continuation_outside": {
+        "ja": "番号のない行(「{text}」)は、「6 施策内の取組」か「7 分野別計画等」の続きにしか使えません。"
+        "行の先頭に番号(1〜7)を入れるか、その行を 6 か 7 の下に移してください。",
+        "en": "a row without a number ('{text}') may only continue 施策内の取組 (6) or 分野別計画等 (7). "
+        "Give it its number (1-7), or move it below row 6 or 7.",
+    },
+    "ingest.continuation_label": {
+        "ja": "番号のない続きの行の 2 列目(項目)に文字があります(「{text}」)。この列は読まれず、"
+        "公開されません。内容は 3・4 列目に移してください。",
+        "en": "a row without a number has text in its label cell: '{text}'. That cell is not read, so the "
+        "text would not be published; move it to the third or fourth cell.",
+    },
+    "ingest.row_number": {
+        "ja": "「1 施策の概要」の 1 列目は 1〜7 の番号か空欄のはずですが、「{found}」でした。番号を直してください。",
+        "en": "expected a row number 1-7 (or nothing) in the first cell of '1 施策の概要', found '{found}'.",
+    },
+    "ingest.row_twice": {
+        "ja": "行番号 {number} が二度あります({first}行目が最初)。どちらかを直すか消してください。",
+        "en": "row {number} appears twice (first at line {first}); correct or remove one of them.",
+    },
+    "ingest.row_order": {
+        "ja": "行番号 {number} が {previous} のあとにあります。1 から 7 の順に並べてください。",
+        "en": "row {number} is out of order: it comes after row {previous}. Keep the rows in order, 1 to 7.",
+    },
+    "ingest.row_label": {
+        "ja": "行 {number} の項目は「{expected}」のはずですが、「{found}」でした。項目名を「{expected}」に直してください。",
+        "en": "row {number} is labelled '{found}', expected '{expected}'; correct the label.",
+    },
+    "ingest.missing_rows": {
+        "ja": "{heading}行目からの「1 施策の概要」に、行 {rows} がありません。その行を足してください。",
+        "en": "the '1 施策の概要' starting at line {heading} is missing row(s) {rows}; add them.",
+    },
+    "ingest.chapter_number": {
+        "ja": "行 1 の 3 列目は章の番号(数字)のはずですが、「{found}」でした。",
+        "en": "expected a chapter number in the third cell of row 1, found '{found}'.",
+    },
+    "ingest.policy_notation": {
+        "ja": "行 2 の 3 列目は施策の番号「{chapter}-N」(例 {chapter}-1)のはずですが、「{found}」でした。",
+        "en": "expected a policy notation '{chapter}-N' (e.g. {chapter}-1) in the third cell of row 2, "
+        "found '{found}'.",
+    },
+    "ingest.empty_cell": {
+        "ja": "{column} 列目の{what}が空です。書き入れてください。",
+        "en": "{what} (cell {column}) is empty; fill it in.",
+    },
+    "ingest.empty_text": {
+        "ja": "「{label}」の本文(3 列目)が空です。本文を書き入れてください。",
+        "en": "the text of {label} (third cell) is empty; fill it in.",
+    },
+    "ingest.fourth_cell": {
+        "ja": "「{label}」の 4 列目に文字があります(「{text}」)。本文は 3 列目だけに書いてください。",
+        "en": "unexpected text in the fourth cell of {label}: '{text}'. Its text goes in the third cell only.",
+    },
+    "ingest.listed_incomplete": {
+        "ja": "「施策内の取組」の行には、3 列目に取組の番号、4 列目に取組名が必要です"
+        "(番号「{notation}」、取組名「{title}」)。",
+        "en": "a row of 施策内の取組 needs the initiative's notation in the third cell and its title in the "
+        "fourth (found '{notation}' and '{title}').",
+    },
+    "ingest.no_initiatives": {
+        "ja": "施策 {policy} の「6 施策内の取組」に取組がありません。取組の番号と名前を書き入れてください。",
+        "en": "policy {policy} lists no initiatives under 施策内の取組 (row 6); list them.",
+    },
+    "ingest.initiative_order": {
+        "ja": "取組 {found} の順番が違います。ここには {expected} が来るはずです。番号を直すか並べ替えてください。",
+        "en": "initiative {found} is out of order: expected {expected} at this place.",
+    },
+    "ingest.sector_plan_name": {
+        "ja": "「分野別計画等」の 3 列目に計画の名前がありません(4 列目は「{text}」)。名前を書き入れてください。",
+        "en": "expected the name of a 分野別計画等 in the third cell (the fourth holds '{text}').",
+    },
+    "ingest.continuation_without_initiative": {
+        "ja": "1 列目(取組)が空の行(「{text}」)は取組の続きのはずですが、その前に取組がありません。"
+        "1 列目に ①… と取組名を書いてください。",
+        "en": "a row with an empty 取組 cell ('{text}') must continue an initiative, but none is open; "
+        "start the initiative with ① and its title in the first cell.",
+    },
+    "ingest.listed_without_block": {
+        "ja": "取組 {notation} はここに載っていますが、「2 取組の目標及び各主体が行うこと」にその取組の行がありません。"
+        "表に足すか、ここから消してください。",
+        "en": "initiative {notation} is listed here but has no detail block in '2 取組の目標及び各主体が行うこと'; "
+        "add its rows or remove it from the list.",
+    },
+    "ingest.initiative_number": {
+        "ja": "取組の行は丸数字(①、②…)と取組名で始まるはずですが、「{found}」でした。",
+        "en": "expected an initiative starting with a circled number (①, ②, …), found '{found}'.",
+    },
+    "ingest.block_order": {
+        "ja": "取組 {found} の順番が違います。ここには {expected} が来るはずです。",
+        "en": "initiative {found} is out of order: expected {expected} here.",
+    },
+    "ingest.block_not_listed": {
+        "ja": "取組 {found} は施策 {policy} の「施策内の取組」に載っていません。一覧に足すか、この取組を消してください。",
+        "en": "initiative {found} is not listed in 施策内の取組 of policy {policy}; list it or remove it.",
+    },
+    "ingest.block_title": {
+        "ja": "取組 {found} の名前は「{title}」ですが、{line_listed}行目の一覧では {notation}「{listed}」です。"
+        "どちらかに合わせてください。",
+        "en": "initiative {found} is titled '{title}', but {notation} is listed as '{listed}' at line "
+        "{line_listed}; make the two the same.",
+    },
+    "ingest.marker_at": {
+        "ja": "《{label}》({line}行目)",
+        "en": "《{label}》 (line {line})",
+    },
+    "ingest.no_markers": {"ja": "なし", "en": "none"},
+    "ingest.unmarked_text": {
+        "ja": "取組 {notation} の「{column}」の文章「{text}」の前に、それが誰のものか示す《…》がありません"
+        "(この列にある《…》: {found})。文章と同じセルの先頭か、すぐ上のセルに、抜けている《…》を入れてください。",
+        "en": "the text '{text}' in {column} of {notation} has no 《…》 marker of its own (markers in this "
+        "column: {found}). Put the missing marker at the start of its cell, or alone in the cell just above it.",
+    },
+    "ingest.missing_marker": {
+        "ja": "取組 {notation} の「{column}」に《{label}》がありません(この列にある《…》: {found})。"
+        "《{label}》を入れてください(書くことがなくても《{label}》だけは必要です)。",
+        "en": "initiative {notation} has no 《{label}》 in {column} (markers in this column: {found}). "
+        "Add 《{label}》 (it is needed even when nothing follows it).",
+    },
+    "ingest.unknown_marker": {
+        "ja": "「{column}」の《{label}》は使えません。使えるのは {expected} です。",
+        "en": "unknown marker 《{label}》 in {column}: expected {expected}.",
+    },
+    "ingest.marker_twice": {
+        "ja": "「{column}」に《{label}》が二度あります({first}行目が最初)。一つにしてください。",
+        "en": "marker 《{label}》 appears twice in {column} (first at line {first}); keep one.",
+    },
+    "ingest.marker_inside_cell": {
+        "ja": "「{column}」の一つのセルの途中に《{label}》があります。《…》はセルの先頭に置き、"
+        "主体ごとにセル(行)を分けてください。",
+        "en": "the marker 《{label}》 stands inside a cell of {column}: each marker begins a cell of its own, "
+        "one row per marker.",
+    },
+    "ingest.marker_without_text": {
+        "ja": "取組 {notation} の《{label}》に文章がありません。同じセルか、すぐ下のセルに文章を書いてください。",
+        "en": "《{label}》 of {notation} has no text; write it in the same cell or in the cell just below.",
+    },
+    "ingest.footnote_order": {
+        "ja": "脚注 ※{number} の番号が違います。ここは ※{expected} のはずです"
+        "(施策 {policy} の脚注の番号は、施策ごとに ※1 から振り直します)。",
+        "en": "footnote ※{number} of policy {policy} is out of order: expected ※{expected} "
+        "(numbering restarts at ※1 in every policy).",
+    },
+    "ingest.footnote_table_row": {
+        "ja": "脚注 ※{number} {label} の説明のはずの行に、表の行(タブ区切り)があります。"
+        "脚注の説明はタブを使わずに書くか、表の行を脚注の前に移してください。",
+        "en": "expected the definition of ※{number} {label}, found a table row (tab-separated); write the "
+        "definition without tabs, or move the row before the footnotes.",
+    },
+    "ingest.footnote_empty": {
+        "ja": "脚注 ※{number} {label} に説明がありません。見出しの次の行に説明を書いてください。",
+        "en": "footnote ※{number} {label} has no definition; write it on the lines after the heading.",
+    },
+    # -- pieces of messages ----------------------------------------------------------------------
+    "term.chapter_title": {"ja": "章の名前", "en": "the chapter title"},
+    "term.division": {"ja": "区分", "en": "the chapter's division"},
+    "term.policy_title": {"ja": "施策の名前", "en": "the policy title"},
+}
