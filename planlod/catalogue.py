@@ -24,8 +24,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "source.control": {
         "ja": "この行に目に見えない制御文字 {code} があります。公開できない文字なので、その文字を消してください。",
-        "en": "the line contains the control character {code}, which is invisible and cannot be published; "
-        "remove it.",
+        "en": "the line contains the control character {code}, which is invisible and cannot be published; remove it.",
     },
     "source.reference_no_character": {
         "ja": "文字参照 {reference} はテキストに使える文字を指していません。正しい文字参照にするか、消してください。",
@@ -42,7 +41,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "an unclosed <p> ('{text}'): put each paragraph between <p> and </p>.",
     },
     "source.text_outside_p": {
-        "ja": "<p>…</p> の外に文字があります(「{text}」)。<p> を使うセルでは、すべての文章を <p>…</p> で囲んでください。",
+        "ja": "<p>…</p> の外に文字があります(「{text}」)。"
+        "<p> を使うセルでは、すべての文章を <p>…</p> で囲んでください。",
         "en": "text outside <p>…</p>: '{text}'. In a cell that uses <p>, put all of its text inside <p>…</p>.",
     },
     "source.markup": {
@@ -52,15 +52,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "write a plain '<' or '>' as &lt; or &gt;.",
     },
     "source.unclosed_quote": {
-        "ja": "この行で \" (二重引用符)で始まったセルが閉じられていません(「{row}」)。"
+        "ja": 'この行で " (二重引用符)で始まったセルが閉じられていません(「{row}」)。'
         'Excel はセル内の改行や " を含むセルを " で囲みます。閉じる " を足すか、最初の " を消してください。',
         "en": "a cell opened with a double quote on this line is never closed ('{row}'). Excel quotes cells "
         'that hold line breaks or quotes; add the closing " or remove the opening one.',
     },
     "source.text_after_quote": {
-        "ja": '" で囲まれたセルの閉じる " の後ろに文字があります(「{row}」)。'
-        'セルの中の " は "" と二つ重ねて書きます。',
-        "en": 'text follows the closing double quote of a quoted cell (\'{row}\'). Inside a quoted cell, write " '
+        "ja": '" で囲まれたセルの閉じる " の後ろに文字があります(「{row}」)。セルの中の " は "" と二つ重ねて書きます。',
+        "en": "text follows the closing double quote of a quoted cell ('{row}'). Inside a quoted cell, write \" "
         'as "".',
     },
     # -- the structure of the source (planlod/ingest.py) -----------------------------------------
@@ -105,7 +104,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "chapter {chapter} comes after chapter {previous}: put the chapters in the order of their numbers.",
     },
     "ingest.policy_order": {
-        "ja": "施策 {notation} の順番が違います。ここには施策 {expected} が来るはずです。施策は番号の順に並べてください。",
+        "ja": "施策 {notation} の順番が違います。ここには施策 {expected} が来るはずです。"
+        "施策は番号の順に並べてください。",
         "en": "policy {notation} is out of order: expected {expected} at this place. "
         "Put the policies in the order of their numbers.",
     },
@@ -120,7 +120,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "or put the next policy's '1 施策の概要' before it.",
     },
     "ingest.notes_before_detail": {
-        "ja": "施策 {policy} の脚注が「2 取組の目標及び各主体が行うこと」より前にあります。脚注は施策の最後に置いてください。",
+        "ja": "施策 {policy} の脚注が「2 取組の目標及び各主体が行うこと」より前にあります。"
+        "脚注は施策の最後に置いてください。",
         "en": "policy {policy} has footnotes before its section '2 取組の目標及び各主体が行うこと'; "
         "put the footnotes at the end of the policy.",
     },
@@ -155,7 +156,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "row {number} is out of order: it comes after row {previous}. Keep the rows in order, 1 to 7.",
     },
     "ingest.row_label": {
-        "ja": "行 {number} の項目は「{expected}」のはずですが、「{found}」でした。項目名を「{expected}」に直してください。",
+        "ja": "行 {number} の項目は「{expected}」のはずですが、「{found}」でした。"
+        "項目名を「{expected}」に直してください。",
         "en": "row {number} is labelled '{found}', expected '{expected}'; correct the label.",
     },
     "ingest.missing_rows": {
@@ -222,7 +224,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "initiative {found} is out of order: expected {expected} here.",
     },
     "ingest.block_not_listed": {
-        "ja": "取組 {found} は施策 {policy} の「施策内の取組」に載っていません。一覧に足すか、この取組を消してください。",
+        "ja": "取組 {found} は施策 {policy} の「施策内の取組」に載っていません。"
+        "一覧に足すか、この取組を消してください。",
         "en": "initiative {found} is not listed in 施策内の取組 of policy {policy}; list it or remove it.",
     },
     "ingest.block_title": {

@@ -8,6 +8,7 @@ paragraph markup); :mod:`planlod.ingest` knows its *structure*.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import html
 import re
@@ -74,7 +75,8 @@ class Line:
 def read_lines(path: Path, encoding: str = "utf-8") -> list[Line]:
     """Decode the file strictly and split it into numbered rows of cells.
 
-    A UTF-8 byte-order mark is accepted (Windows tools add one); any other decoding
+    A UTF-8 byte-order mark is accepted (Windows tools add one), and a UTF-16 one is read
+    as UTF-16 (Excel's "Unicode text" export); any other decoding
     problem is an error rather than a guess, because a wrong guess would publish
     mojibake in the city's name. Cells are read with the csv module's ``excel-tab``
     dialect, so Excel's quoted cells (line breaks inside, doubled quotes) are read as
@@ -99,6 +101,8 @@ def read_lines(path: Path, encoding: str = "utf-8") -> list[Line]:
 def _physical_lines(path: Path, encoding: str) -> list[str]:
     raw = path.read_bytes()
     codec = "utf-8-sig" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = "utf-16"  # Excel's "Unicode text": the byte-order mark says so, whatever was declared
     try:
         text = raw.decode(codec)
     except UnicodeDecodeError as exc:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 import pytest
 
+from planlod.config import ROOT
 from planlod.ingest import circled_number, parse
 from planlod.model import Actor
 from planlod.source import SourceError
-
-from planlod.config import ROOT
 
 SOURCE = ROOT / "data" / "272116-ibaraki-5th" / "source.txt"
 
@@ -408,8 +408,8 @@ def test_removing_any_marker_is_an_error_never_another_attribution(tmp_path, sou
     assert block.span.first <= error.line <= block.span.last
     lost = re.search(r"《([^》]+)》", removed).group(1)
     found = [p.params["label"] for p in error.message.params["found"] if p.id == "ingest.marker_at"]
-    column = 1 if lost in ("現状と課題", "目標") else 2
-    assert found == [label for label in ([["現状と課題", "目標"], ["市", "市民", "事業者・団体"]][column - 1]) if label != lost]
+    column = ("現状と課題", "目標") if lost in ("現状と課題", "目標") else ("市", "市民", "事業者・団体")
+    assert found == [label for label in column if label != lost]
 
 
 def test_the_citizens_text_is_never_the_citys_commitment(data_copy):
@@ -440,3 +440,107 @@ def test_two_markers_in_one_cell_are_an_error(data_copy):
 
     error = error_of(data_copy, edit)
     assert (error.message.id, error.line) == ("ingest.marker_inside_cell", 24)
+
+
+# -- the format as people write it: trimmed lines, Excel's quoted cells, other encodings -----------
+
+
+def every_text(plan) -> list:
+    """What the plan says, without where: titles and every text block's paragraphs."""
+    said = []
+    for p in plan.policies:
+        said += [p.title, p.necessity.paragraphs, p.direction.paragraphs]
+        said += [(s.name, s.description and s.description.paragraphs) for s in p.sector_plans]
+        said += [(t.label, t.definition.paragraphs) for t in p.glossary]
+        for i in p.initiatives:
+            said += [i.title, i.situation.paragraphs, i.goal.paragraphs]
+            said += [(c.actor, c.text.paragraphs) for c in i.commitments]
+    return said
+
+
+def test_an_editor_trimming_trailing_whitespace_changes_nothing(plan, tmp_path):
+    # Before, every row whose last cell is empty failed: "expected 4 tab-separated cells, found 3".
+    trimmed = tmp_path / "source.txt"
+    trimmed.write_text("\n".join(line.rstrip() for line in SOURCE.read_text(encoding="utf-8").split("\n")))
+    again = parse(trimmed)
+    assert again == plan  # the same texts, the same line numbers
+
+
+def excel_cell(cell: str) -> str:
+    """A cell as Excel's text export writes it: paragraphs on lines of their own, quoted when needed."""
+    paras = [html.unescape(p) for p in re.findall(r"<p>(.*?)</p>", cell)] if "<p>" in cell else [cell]
+    value = "\n".join(paras)
+    return f'"{value.replace(chr(34), chr(34) * 2)}"' if "\n" in value or '"' in value else value
+
+
+def excel_export(text: str) -> str:
+    return "\n".join("\t".join(excel_cell(c) for c in line.split("\t")) for line in text.split("\n"))
+
+
+def assert_cited_lines_hold_the_text(plan, written: str) -> None:
+    """Every text block's paragraphs are on the physical lines its span cites (as #line=a,b will)."""
+    lines = written.split("\n")
+    for text in texts_of(plan):
+        cited = re.sub(r"\s+", "", "".join(lines[text.span.first - 1 : text.span.last]))
+        for paragraph in text.paragraphs:
+            assert re.sub(r"\s+", "", paragraph).replace('"', '""') in cited.replace('"', '""'), text.span
+
+
+def texts_of(plan) -> list:
+    found = []
+    for p in plan.policies:
+        found += [p.necessity, p.direction, *(t.definition for t in p.glossary)]
+        for i in p.initiatives:
+            found += [i.situation, i.goal, *(c.text for c in i.commitments)]
+    return found
+
+
+def test_excel_quoted_cells_with_line_breaks_read_as_paragraphs(plan, tmp_path):
+    # Excel writes a cell holding line breaks between double quotes; before, every such row failed.
+    written = excel_export(SOURCE.read_text(encoding="utf-8"))
+    assert written.count("\n") > SOURCE.read_text(encoding="utf-8").count("\n")  # cells span lines
+    source = tmp_path / "source.txt"
+    source.write_text(written, encoding="utf-8")
+    again = parse(source)
+    assert every_text(again) == every_text(plan)
+    assert_cited_lines_hold_the_text(again, written)
+    # Line numbers are those of the file as written: the last footnote is on its last line.
+    assert again.line_count == written.count("\n") + 1 == again.glossary[-1].span.last
+
+
+def test_doubled_quotes_inside_a_quoted_cell_are_one_quote(plan, tmp_path):
+    text = SOURCE.read_text(encoding="utf-8").replace("「次なる茨木のためのICTビジョン」", '"次なる茨木のためのICTビジョン"')
+    source = tmp_path / "source.txt"
+    source.write_text(excel_export(text), encoding="utf-8")
+    commitment = initiative(parse(source), "7-2-7").commitments[0]
+    assert commitment.text.value.startswith('"次なる茨木のためのICTビジョン"に基づき')
+
+
+@pytest.mark.parametrize(
+    ("encoding", "declared", "prefix", "newline"),
+    [
+        ("utf-8", "utf-8", b"", "\r\n"),
+        ("utf-8", "utf-8", b"\xef\xbb\xbf", "\r\n"),
+        ("cp932", "cp932", b"", "\r\n"),
+        ("utf-16-le", "utf-8", b"\xff\xfe", "\r\n"),  # Excel's "Unicode text": UTF-16 with its byte-order mark
+    ],
+)
+def test_excel_exports_in_every_encoding_read_alike(plan, tmp_path, encoding, declared, prefix, newline):
+    written = excel_export(SOURCE.read_text(encoding="utf-8"))
+    source = tmp_path / "source.txt"
+    source.write_bytes(prefix + written.replace("\n", newline).encode(encoding))
+    again = parse(source, declared)
+    assert every_text(again) == every_text(plan)
+    assert_cited_lines_hold_the_text(again, written)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda line: line.replace("\t<p>", '\t"<p>', 1), "source.unclosed_quote"),
+        (lambda line: line.replace("\t<p>", '\t"x"<p>', 1), "source.text_after_quote"),
+    ],
+)
+def test_a_broken_quote_names_the_row_where_the_cell_began(data_copy, damage, message):
+    error = error_of(data_copy, change_line(24, damage))
+    assert (error.message.id, error.line) == (message, 24)
