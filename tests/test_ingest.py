@@ -509,11 +509,12 @@ def test_excel_quoted_cells_with_line_breaks_read_as_paragraphs(plan, tmp_path):
 
 
 def test_doubled_quotes_inside_a_quoted_cell_are_one_quote(plan, tmp_path):
-    text = SOURCE.read_text(encoding="utf-8").replace("「次なる茨木のためのICTビジョン」", '"次なる茨木のためのICTビジョン"')
+    vision = "次なる茨木のためのICTビジョン"
+    text = SOURCE.read_text(encoding="utf-8").replace(f"「{vision}」", f'"{vision}"')
     source = tmp_path / "source.txt"
     source.write_text(excel_export(text), encoding="utf-8")
     commitment = initiative(parse(source), "7-2-7").commitments[0]
-    assert commitment.text.value.startswith('"次なる茨木のためのICTビジョン"に基づき')
+    assert commitment.text.value.startswith(f'"{vision}"に基づき')
 
 
 @pytest.mark.parametrize(
