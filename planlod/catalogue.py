@@ -285,6 +285,93 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ja": "脚注 ※{number} {label} に説明がありません。見出しの次の行に説明を書いてください。",
         "en": "footnote ※{number} {label} has no definition; write it on the lines after the heading.",
     },
+    # -- a plan folder's dataset.toml (planlod/dataset.py) ---------------------------------------
+    "dataset.not_found": {
+        "ja": "dataset.toml がありません。計画のフォルダには必ず dataset.toml が必要です"
+        "(planlod new-plan で作ったフォルダの中の見本を使えます)。",
+        "en": "not found: every plan folder needs a dataset.toml (planlod new-plan writes one to start from).",
+    },
+    "dataset.not_utf8": {
+        "ja": "dataset.toml を UTF-8 として読めません。メモ帳などで文字コードを UTF-8 にして保存し直してください。",
+        "en": "dataset.toml is not valid UTF-8; save it again as UTF-8.",
+    },
+    "dataset.not_toml": {
+        "ja": "dataset.toml の書き方が TOML の決まりに合いません({detail})。"
+        "文字列を \" で囲み忘れていないか、[ ] や = が抜けていないかを確かめてください。",
+        "en": 'dataset.toml is not valid TOML ({detail}). Check that every text is in double quotes (") '
+        "and that no [ ] or = is missing.",
+    },
+    "dataset.missing_key": {
+        "ja": "[{table}] に {key} がありません。[{table}] の下に {key} = … の行を足してください。",
+        "en": "missing [{table}] {key}: add a line {key} = … under [{table}].",
+    },
+    "dataset.wrong_type": {
+        "ja": "[{table}] の {key} は{expected}で書きますが、{value} と書かれています。例: {example}",
+        "en": "[{table}] {key} is written as {expected}, but it reads {value}. For example: {example}",
+    },
+    "dataset.empty_value": {
+        "ja": "[{table}] の {key} が空です。値を書き入れてください。",
+        "en": "[{table}] {key} is empty; fill it in.",
+    },
+    "dataset.code_format": {
+        "ja": "[municipality] の code「{value}」は 6 桁の全国地方公共団体コードではありません。"
+        "総務省のコード表にある 6 桁(検査数字を含む)を書いてください。",
+        "en": "[municipality] code '{value}' is not a six-digit local government code; write the six digits "
+        "(with the check digit) from the list of the Ministry of Internal Affairs and Communications.",
+    },
+    "dataset.check_digit": {
+        "ja": "[municipality] の code「{value}」は最後の検査数字が違います({digit} ではなく {expected})。"
+        "前の 5 桁が正しければ、コードは {corrected} です。総務省のコード表で確かめてください。",
+        "en": "[municipality] code '{value}' has a wrong check digit: {expected}, not {digit}. If the first five "
+        "digits are right, the code is {corrected}; check it against the ministry's list.",
+    },
+    "dataset.plan_id": {
+        "ja": "[plan] の id「{value}」は使えません。IRI の一部になるので、半角の小文字・数字・「-」だけで"
+        "書いてください(例 5th)。",
+        "en": "[plan] id '{value}' must be lowercase letters, digits and '-' (it is part of every IRI), e.g. 5th.",
+    },
+    "dataset.iri_scheme": {
+        "ja": "[{table}] の {key}「{value}」はリンクとして公開できません。{allowed}で書いてください。",
+        "en": "[{table}] {key} '{value}' cannot be published as a link: write {allowed}.",
+    },
+    "dataset.source_outside": {
+        "ja": "[source] の file「{value}」は計画のフォルダ({folder})の外を指しています。"
+        "原資料はこのフォルダの中に置き、file = \"source.txt\" のようにフォルダの中の名前で書いてください"
+        "(「..」、/ で始まる絶対パス、外を指すリンクは使えません)。",
+        "en": "[source] file '{value}' points outside the plan folder ({folder}). Put the source in the folder "
+        'and name it from there, e.g. file = "source.txt" (no "..", no absolute path, no link out of it).',
+    },
+    "dataset.folder_code": {
+        "ja": "フォルダ名「{folder}」はコード {named} の計画ですが、dataset.toml の code は {value} です。"
+        "コードかフォルダ名のどちらかを直してください(別の市のフォルダを写したときに起こります)。",
+        "en": "the folder '{folder}' is named after code {named}, but its dataset.toml says code {value}; "
+        "correct the code or rename the folder (this happens when another city's folder is copied).",
+    },
+    "dataset.code_names_differ": {
+        "ja": "コード {code} の {key} が「{value}」になっていますが、{other_file} では同じコードが「{other}」です。"
+        "一つのコードは一つの自治体です。コードが正しいか確かめ、名前をそろえてください。",
+        "en": "code {code} has {key} '{value}' here, but '{other}' in {other_file}: one code is one "
+        "municipality. Check the code, and give it the same names in both.",
+    },
+    "dataset.duplicate_plan": {
+        "ja": "計画 {plan} が二つのフォルダにあります(もう一つは {other_file})。"
+        "どちらかの [plan] id を変えるか、フォルダを一つにしてください。",
+        "en": "plan {plan} is in two folders (the other is {other_file}); give one of them another [plan] id, "
+        "or keep one folder.",
+    },
+    "term.type_str": {"ja": "文字列(\" で囲む)", "en": 'text (in double quotes ")'},
+    "term.type_str.example": {"ja": '{key} = "{value}"', "en": '{key} = "{value}"'},
+    "term.type_int": {"ja": "整数", "en": "a whole number"},
+    "term.type_int.example": {"ja": "{key} = 5", "en": "{key} = 5"},
+    "term.type_bool": {"ja": "true か false", "en": "true or false"},
+    "term.type_bool.example": {"ja": "{key} = true", "en": "{key} = true"},
+    "term.type_date": {"ja": "日付(年-月-日)", "en": "a date (year-month-day)"},
+    "term.type_date.example": {"ja": "{key} = 2020-04-01", "en": "{key} = 2020-04-01"},
+    "term.web": {"ja": "http:// か https:// で始まるアドレス", "en": "an address starting with http:// or https://"},
+    "term.web_or_mail": {
+        "ja": "http:// か https:// で始まるアドレス、または mailto: で始まるメールアドレス",
+        "en": "an address starting with http:// or https://, or an e-mail address starting with mailto:",
+    },
     # -- pieces of messages ----------------------------------------------------------------------
     "term.chapter_title": {"ja": "章の名前", "en": "the chapter title"},
     "term.division": {"ja": "区分", "en": "the chapter's division"},
