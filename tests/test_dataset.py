@@ -165,7 +165,10 @@ def test_one_code_has_one_name_in_every_plan(data_copy):
     fictional_copy(data, "272116-copy-1st", {'"999997"': '"272116"'})
     error = discover_error(data)
     assert error.message.id == "dataset.code_names_differ"
-    assert "架空市" in error.render("ja") and "茨木市" in error.render("ja") and ":8" in error.render("ja")
+    assert "架空市" in error.render("ja") and "茨木市" in error.render("ja")
+    # Both files are named, each at the line of its name_ja.
+    for name in ("272116-copy-1st", "272116-ibaraki-5th"):
+        assert f"{data / name / 'dataset.toml'}:{line_of(data / name, 'name_ja')}" in error.render("en")
 
 
 def test_one_plan_in_one_folder(data_copy):
