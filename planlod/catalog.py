@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 
 from planlod.dataset import DatasetInfo
 from planlod.graph import en, ja, minter_for
-from planlod.source import read_lines
+from planlod.source import read_text
 from planlod.vocab import DCAT, DCTERMS, FOAF, PREFIXES, RDF, RDFS, VOID, XSD
 
 META_GRAPH = "meta"
@@ -71,14 +71,16 @@ def describe_dataset(info: DatasetInfo, base: str, dataset: Dataset) -> Graph:
     graph.add((node, DCTERMS.creator, mint.municipality))
     # The original text, so every server (embedded or in front of a shared store) can show the
     # lines that provenance links point at.
-    lines = read_lines(info.source.file, info.source.encoding)
-    graph.add((mint.source, RDF.value, Literal("\n".join(line.text for line in lines))))
+    graph.add((mint.source, RDF.value, Literal(read_text(info.source.file, info.source.encoding))))
     contact = URIRef(f"{mint.dataset}#contact")
     graph.add((node, DCAT.contactPoint, contact))
     graph.add((contact, RDF.type, URIRef(VCARD + "Organization")))
     graph.add((contact, URIRef(VCARD + "fn"), en(pub.publisher_en)))
     if pub.publisher_homepage:
         graph.add((contact, URIRef(VCARD + "hasURL"), URIRef(pub.publisher_homepage)))
+    if pub.contact:  # checked in dataset.toml: mailto: or http(s)
+        kind = "hasEmail" if pub.contact.startswith("mailto:") else "hasURL"
+        graph.add((contact, URIRef(VCARD + kind), URIRef(pub.contact)))
     rights = URIRef(f"{mint.dataset}#rights")
     statements = [ja(pub.rights_ja)] if pub.rights_ja else []
     statements += [en(pub.rights_en)] if pub.rights_en else []

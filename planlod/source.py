@@ -98,6 +98,14 @@ def read_lines(path: Path, encoding: str = "utf-8") -> list[Line]:
     return rows
 
 
+def read_text(path: Path, encoding: str = "utf-8") -> str:
+    """The file's text as written (decoded and checked like :func:`read_lines`, line ends as ``\\n``).
+
+    Line ``n`` of it is line ``n`` of the file, which is what provenance (``#line=a,b``) cites.
+    """
+    return "\n".join(_physical_lines(path, encoding))
+
+
 def _physical_lines(path: Path, encoding: str) -> list[str]:
     raw = path.read_bytes()
     codec = "utf-8-sig" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding
