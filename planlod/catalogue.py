@@ -372,6 +372,41 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ja": "http:// か https:// で始まるアドレス、または mailto: で始まるメールアドレス",
         "en": "an address starting with http:// or https://, or an e-mail address starting with mailto:",
     },
+    # -- planlod new-plan (planlod/scaffold.py) --------------------------------------------------
+    "scaffold.code_format": {
+        "ja": "--lgcode「{value}」は 6 桁の全国地方公共団体コードではありません。"
+        "総務省のコード表にある 6 桁(検査数字を含む)を指定してください(例 271004)。",
+        "en": "--lgcode '{value}' is not a six-digit local government code; give the six digits with the check "
+        "digit, as in the ministry's list (e.g. 271004).",
+    },
+    "scaffold.check_digit": {
+        "ja": "--lgcode「{value}」は最後の検査数字が違います({digit} ではなく {expected})。"
+        "前の 5 桁が正しければ、コードは {corrected} です。",
+        "en": "--lgcode '{value}' has a wrong check digit: {expected}, not {digit}. If the first five digits "
+        "are right, the code is {corrected}.",
+    },
+    "scaffold.prefecture": {
+        "ja": "--lgcode「{value}」の最初の 2 桁 {prefecture} は都道府県の番号(01〜47)ではありません。",
+        "en": "--lgcode '{value}' does not start with a prefecture number (01-47), but with {prefecture}.",
+    },
+    "scaffold.plan_id": {
+        "ja": "--plan「{value}」は使えません。IRI の一部になるので、半角の小文字・数字・「-」だけで書いてください"
+        "(例 1st、6th)。",
+        "en": "--plan '{value}' must be lowercase letters, digits and '-' (it is part of every IRI), e.g. 1st.",
+    },
+    "scaffold.names": {
+        "ja": "--name-ja(日本語の名前)と --name-en(英語の名前)の両方が必要です。",
+        "en": "both --name-ja (the name in Japanese) and --name-en (in English) are needed.",
+    },
+    "scaffold.plan_exists": {
+        "ja": "このフォルダにはもう計画 {plan} があります。上書きはしません。別の --plan を指定するか、"
+        "このフォルダを使ってください。",
+        "en": "this folder already holds plan {plan}, and it is never overwritten: give another --plan, or use it.",
+    },
+    "scaffold.folder_exists": {
+        "ja": "このフォルダはもうあります。上書きはしません。名前を変えるか、中身を確かめてください。",
+        "en": "the folder already exists, and it is never overwritten: rename it or look at what it holds.",
+    },
     # -- pieces of messages ----------------------------------------------------------------------
     "term.chapter_title": {"ja": "章の名前", "en": "the chapter title"},
     "term.division": {"ja": "区分", "en": "the chapter's division"},

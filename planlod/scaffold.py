@@ -2,8 +2,9 @@
 
 Outside any site, it first makes the (empty) current folder a site: ``planlod.toml``,
 ``data/`` and a README for the city's staff (``docs/ja/site.md``). The plan folder holds a
-``dataset.toml`` with what is known (code, names, prefecture from the
-code), an empty ``source.txt`` and a README in Japanese for the city's staff. It is marked
+``dataset.toml`` with what is known (code, names, prefecture from the code), an empty
+``source.txt``, a README in Japanese for the city's staff and the format guide
+(``source-format.md``, from ``docs/source-format.md``, Japanese and English). It is marked
 ``draft = true``: an empty source builds and validates as a plan with no chapters yet, and
 nothing is invented in the city's name.
 """
@@ -16,13 +17,17 @@ from pathlib import Path
 
 from planlod.config import DEFAULT_BASE_IRI, DOCS_DIR
 from planlod.dataset import DATASET_FILE, lgcode_check_digit, load
+from planlod.messages import PlanError
 from planlod.prefectures import PREFECTURES
 from planlod.site import SITE_FILE, NewPlanDefaults, is_site
 
 NO_SITE_DEFAULTS = NewPlanDefaults()
 
+GUIDE = DOCS_DIR / "source-format.md"  # the format guide, copied into every plan folder
+GUIDE_FILE = "source-format.md"
 
-class ScaffoldError(ValueError):
+
+class ScaffoldError(PlanError):
     """A code, name or folder that cannot become a plan folder."""
 
 
@@ -36,14 +41,20 @@ class NewPlan:
     title_en: str | None = None
 
     def check(self) -> None:
-        if not re.fullmatch(r"[0-9]{6}", self.lgcode) or int(self.lgcode[5]) != lgcode_check_digit(self.lgcode[:5]):
-            raise ScaffoldError(f"{self.lgcode!r} is not a six-digit local government code with its check digit")
-        if self.lgcode[:2] not in PREFECTURES:
-            raise ScaffoldError(f"{self.lgcode!r} does not start with a prefecture number (01-47)")
+        code = self.lgcode
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise ScaffoldError.of("scaffold.code_format", value=code)
+        digit = lgcode_check_digit(code[:5])
+        if int(code[5]) != digit:
+            raise ScaffoldError.of(
+                "scaffold.check_digit", value=code, digit=code[5], expected=digit, corrected=f"{code[:5]}{digit}"
+            )
+        if code[:2] not in PREFECTURES:
+            raise ScaffoldError.of("scaffold.prefecture", value=code, prefecture=code[:2])
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", self.plan_id):
-            raise ScaffoldError(f"plan id {self.plan_id!r} must be lowercase letters, digits and '-'")
+            raise ScaffoldError.of("scaffold.plan_id", value=self.plan_id)
         if not self.name_ja.strip() or not self.name_en.strip():
-            raise ScaffoldError("both --name-ja and --name-en are needed")
+            raise ScaffoldError.of("scaffold.names")
 
     @property
     def folder_name(self) -> str:
@@ -62,7 +73,7 @@ def dataset_toml(new: NewPlan, defaults: NewPlanDefaults = NO_SITE_DEFAULTS) -> 
     title_ja = new.title_ja or f"{new.name_ja}総合計画"
     title_en = new.title_en or f"Comprehensive Plan of {new.name_en}"
     return f"""# What the source text does not say about itself. Fill in what is missing, then set
-# draft = false once source.txt holds the plan (see README.md in this folder).
+# draft = false once source.txt holds the plan (see README.md and source-format.md in this folder).
 
 [municipality]
 code = {_toml(new.lgcode)}
@@ -107,8 +118,9 @@ def readme(new: NewPlan) -> str:
 ## 手順
 
 1. 総合計画の「施策の概要」と「取組の目標及び各主体が行うこと」の表を、タブ区切りのテキストとして
-   `source.txt` に書き出します。形式と小さな例は `docs/source-format.md`(日本語・英語)にあります。
-   Excel から書き出した Shift_JIS のファイルは、`dataset.toml` の `encoding` を `"cp932"` にします。
+   `source.txt` に書き出します。形式と小さな例は、このフォルダの `source-format.md`(日本語・英語)に
+   あります。Excel の「テキスト(タブ区切り)」でも「Unicode テキスト」でも、そのまま読めます。
+   Shift_JIS のファイルは、`dataset.toml` の `encoding` を `"cp932"` にします。
 2. `dataset.toml` の空いている項目(ホームページ、計画期間など)を埋め、本文を入れ終えたら
    `draft = true` を `draft = false` にします。
 3. 次のコマンドで作成・確認・表示します。
@@ -119,9 +131,10 @@ def readme(new: NewPlan) -> str:
    planlod serve      # 手元で表示を確かめます
    ```
 
-   原資料に誤りがあると、`source.txt:27: …` のように、ファイル名・行番号・期待していた内容を
-   1行で示して止まります。その行を直して、もう一度 `planlod build` を実行してください。
+   原資料に誤りがあると、`source.txt:27: …` のように、ファイル名・行番号・読んだもの・期待していたもの・
+   直し方を示して止まります。その行を直して、もう一度 `planlod build` を実行してください。
    誤りのある原資料からは何も公開されません(前回の公開内容がそのまま残ります)。
+   表示は日本語の環境では日本語です。`planlod --lang ja build` のように言語を選ぶこともできます。
 
 4. 他の自治体の計画と取組を対応づけるときは、両方の計画を一緒に作成してから
    `planlod link --from {new.lgcode}/{new.plan_id} --to 相手のコード/計画` を実行します。
@@ -185,13 +198,14 @@ def create(new: NewPlan, data_dir: Path, defaults: NewPlanDefaults = NO_SITE_DEF
     new.check()
     for existing in data_dir.glob(f"{new.lgcode}-*/{DATASET_FILE}"):
         if load(existing.parent).plan.id == new.plan_id:
-            raise ScaffoldError(f"{existing.parent} already holds plan {new.lgcode}/{new.plan_id}")
+            raise ScaffoldError.of("scaffold.plan_exists", existing.parent, plan=f"{new.lgcode}/{new.plan_id}")
     folder = data_dir / new.folder_name
     if folder.exists():
-        raise ScaffoldError(f"{folder} already exists")
+        raise ScaffoldError.of("scaffold.folder_exists", folder)
     folder.mkdir(parents=True)
     (folder / DATASET_FILE).write_text(dataset_toml(new, defaults), encoding="utf-8")
     (folder / "source.txt").write_text("", encoding="utf-8")
     (folder / "README.md").write_text(readme(new), encoding="utf-8")
+    (folder / GUIDE_FILE).write_text(GUIDE.read_text(encoding="utf-8"), encoding="utf-8")
     load(folder)  # the scaffold must read back as a valid dataset.toml
     return folder

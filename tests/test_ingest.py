@@ -326,11 +326,17 @@ def test_empty_file(tmp_path):
     assert caught.value.message.id == "ingest.no_policy"
 
 
-def test_the_documented_example_parses(tmp_path):
-    from planlod.config import ROOT
+@pytest.mark.parametrize("excel", [False, True], ids=["tab-separated", "excel-row"])
+def test_the_documented_example_parses(tmp_path, excel):
+    from planlod.scaffold import GUIDE
 
-    doc = (ROOT / "docs" / "source-format.md").read_text(encoding="utf-8")
-    example = doc.split("## 小さな例 / A small example", 1)[1].split("```", 2)[1].strip("\n")
+    doc = GUIDE.read_text(encoding="utf-8")
+    blocks = doc.split("## 小さな例 / A small example", 1)[1].split("```")
+    example, excel_row = blocks[1].strip("\n"), blocks[3].strip("\n")
+    if excel:  # the guide's Excel form of the first row of the initiative
+        lines = example.split("\n")
+        at = next(n for n, line in enumerate(lines) if line.startswith("①"))
+        example = "\n".join([*lines[:at], excel_row, *lines[at + 1 :]])
     source = tmp_path / "source.txt"
     source.write_text(example, encoding="utf-8")
     plan = parse(source)
