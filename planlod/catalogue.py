@@ -297,7 +297,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "dataset.not_toml": {
         "ja": "dataset.toml の書き方が TOML の決まりに合いません({detail})。"
-        "文字列を \" で囲み忘れていないか、[ ] や = が抜けていないかを確かめてください。",
+        '文字列を " で囲み忘れていないか、[ ] や = が抜けていないかを確かめてください。',
         "en": 'dataset.toml is not valid TOML ({detail}). Check that every text is in double quotes (") '
         "and that no [ ] or = is missing.",
     },
@@ -336,7 +336,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "dataset.source_outside": {
         "ja": "[source] の file「{value}」は計画のフォルダ({folder})の外を指しています。"
-        "原資料はこのフォルダの中に置き、file = \"source.txt\" のようにフォルダの中の名前で書いてください"
+        '原資料はこのフォルダの中に置き、file = "source.txt" のようにフォルダの中の名前で書いてください'
         "(「..」、/ で始まる絶対パス、外を指すリンクは使えません)。",
         "en": "[source] file '{value}' points outside the plan folder ({folder}). Put the source in the folder "
         'and name it from there, e.g. file = "source.txt" (no "..", no absolute path, no link out of it).',
@@ -359,7 +359,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "plan {plan} is in two folders (the other is {other_file}); give one of them another [plan] id, "
         "or keep one folder.",
     },
-    "term.type_str": {"ja": "文字列(\" で囲む)", "en": 'text (in double quotes ")'},
+    "term.type_str": {"ja": '文字列(" で囲む)', "en": 'text (in double quotes ")'},
     "term.type_str.example": {"ja": '{key} = "{value}"', "en": '{key} = "{value}"'},
     "term.type_int": {"ja": "整数", "en": "a whole number"},
     "term.type_int.example": {"ja": "{key} = 5", "en": "{key} = 5"},
@@ -406,6 +406,49 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "scaffold.folder_exists": {
         "ja": "このフォルダはもうあります。上書きはしません。名前を変えるか、中身を確かめてください。",
         "en": "the folder already exists, and it is never overwritten: rename it or look at what it holds.",
+    },
+    # -- what build, validate and new-plan print (planlod/cli.py) --------------------------------
+    "cli.error": {"ja": "エラー", "en": "Error"},
+    "cli.published": {"ja": "公開しました: {release}", "en": "published {release}"},
+    "cli.build_columns": {
+        "ja": "計画\t施策\t取組\t各主体の取組\t分野別計画\t用語",
+        "en": "plan\tpolicies\tinitiatives\tcommitments\tsector plans\tglossary terms",
+    },
+    "cli.more_plans": {"ja": "… ほか {count} 計画", "en": "… {count} more"},
+    "cli.more_findings": {
+        "ja": "… ほか {count} 件(planlod validate で全部を表示)",
+        "en": "… {count} more (planlod validate lists them all)",
+    },
+    "cli.all_plans": {"ja": "全 {count} 計画", "en": "all {count} plans"},
+    "cli.build_summary": {
+        "ja": "{quads} 個の四つ組。検査: 適合、警告・注記 {warnings} 件。OWL: {owl}",
+        "en": "{quads} quads; validation: conforms, {warnings} warning(s)/note(s); OWL: {owl}",
+    },
+    "cli.owl_checked": {"ja": "矛盾なし(HermiT)", "en": "consistent (HermiT)"},
+    "cli.owl_skipped": {"ja": "検査していません(--no-reasoner)", "en": "not checked (--no-reasoner)"},
+    "cli.finding": {"ja": "{severity}: {message}(対象 {focus})", "en": "{severity}: {message} ({focus})"},
+    "cli.severity.Violation": {"ja": "違反", "en": "Violation"},
+    "cli.severity.Warning": {"ja": "警告", "en": "Warning"},
+    "cli.severity.Info": {"ja": "注記", "en": "Info"},
+    "cli.report_columns": {
+        "ja": "品質検査\t重大度\t場所\t対象\tパス\tメッセージ",
+        "en": "Quality gate\tseverity\twhere\tfocus node\tpath\tmessage",
+    },
+    "cli.verdict_conforms": {"ja": "適合", "en": "conforms"},
+    "cli.verdict_violations": {"ja": "違反 {count} 件", "en": "{count} violation(s)"},
+    "cli.validate_summary": {
+        "ja": "検査: {verdict}。所見は全部で {findings} 件。OWL の無矛盾性: {owl}",
+        "en": "validation: {verdict}; {findings} finding(s) in all; OWL consistency {owl}",
+    },
+    "cli.owl_checked_short": {"ja": "検査済み(HermiT)", "en": "checked (HermiT)"},
+    "cli.created_site": {
+        "ja": "サイト {folder} を作りました({file}、data/、README.md)。",
+        "en": "created the site {folder} ({file}, data/, README.md)",
+    },
+    "cli.created": {
+        "ja": "{folder} を作りました。source.txt に表を書き出し(書き方はそのフォルダの source-format.md と "
+        "README.md)、planlod build を実行してください。",
+        "en": "created {folder}: fill source.txt (see source-format.md and README.md there), then run `planlod build`.",
     },
     # -- pieces of messages ----------------------------------------------------------------------
     "term.chapter_title": {"ja": "章の名前", "en": "the chapter title"},

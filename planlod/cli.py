@@ -1,7 +1,9 @@
 """The ``planlod`` command: one click group, each command a thin call into the library.
 
 Errors a user can fix (a malformed source, a missing build, a bad setting) print one
-line and exit 1; they never show a traceback.
+line and exit 1; they never show a traceback. What build, validate and new-plan say comes
+from the message catalogue (:mod:`planlod.messages`), in the language of ``--lang`` or of
+the locale.
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from planlod import __version__, site
+from planlod import __version__, messages, site
 from planlod.build import BuildError, current_release
 from planlod.config import ConfigError, Settings
 from planlod.dataset import DatasetError
 from planlod.linking import LinkError
+from planlod.messages import PlanError, phrase
 from planlod.publish import PublishError
 from planlod.queries import ParameterError, QueryFileError
 from planlod.query import QueryError
@@ -43,6 +46,8 @@ err = Console(stderr=True)
 out = Console()
 
 SUMMARY_ROWS = 10  # plans listed one by one after a build
+FINDING_ROWS = 50  # warnings listed one by one after a build
+LANG = "planlod.lang"  # the language of messages, in click's context meta
 
 USER_ERRORS = (
     SourceError,
@@ -63,6 +68,28 @@ USER_ERRORS = (
 )
 
 
+def lang_of() -> messages.Lang:
+    """The language chosen with ``--lang``, else the locale's."""
+    ctx = click.get_current_context(silent=True)
+    return (ctx.meta.get(LANG) if ctx else None) or messages.language()
+
+
+def say(id: str, **params: Any) -> str:
+    """A catalogued message (planlod/catalogue.py) in the command's language."""
+    return phrase(id, **params).text(lang_of())
+
+
+class UserError(click.ClickException):
+    """One line for the user, introduced by "Error" in their language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.word = say("cli.error")  # now: when it is shown, the command's context is gone
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"{self.word}: {self.format_message()}", file=file, err=file is None)
+
+
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the errors a user can act on into one clear line and exit code 1."""
 
@@ -70,8 +97,10 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except PlanError as exc:
+            raise UserError(exc.render(lang_of())) from None
         except USER_ERRORS as exc:
-            raise click.ClickException(str(exc)) from None
+            raise UserError(str(exc)) from None
 
     return wrapper
 
@@ -95,15 +124,26 @@ reasoner_option = click.option(
     type=click.Path(path_type=Path, file_okay=False),
     help="The site folder (with planlod.toml; default: the current folder or the nearest one above it).",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    help="Language of messages (default: the locale's, from LC_ALL, LC_MESSAGES or LANG).",
+)
 @click.option("--base-iri", help="Base of every IRI (default https://w3id.org/jp-cityplan/, or PLANLOD_BASE_IRI).")
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Folder of plan folders.")
 @click.option("--build-dir", type=click.Path(path_type=Path, file_okay=False), help="Where builds are published.")
 @click.pass_context
 @user_errors
 def cli(
-    ctx: click.Context, site_dir: Path | None, base_iri: str | None, data_dir: Path | None, build_dir: Path | None
+    ctx: click.Context,
+    site_dir: Path | None,
+    lang: str | None,
+    base_iri: str | None,
+    data_dir: Path | None,
+    build_dir: Path | None,
 ) -> None:
     """Publish a municipality's comprehensive plan as Linked Open Data."""
+    ctx.meta[LANG] = messages.language(lang)
     ctx.obj = Settings.from_env(site_dir=site_dir, base_iri=base_iri, data_dir=data_dir, build_dir=build_dir)
 
 
@@ -163,8 +203,8 @@ def build_command(settings: Settings, out_dir: Path | None, workers: int | None,
     """Parse, check and publish every plan under the data folder."""
     settings = settings.with_(reasoner=reasoner)
     result = run_build(settings, out_dir, workers)
-    table = Table(title=f"published {result.release}")
-    for column in ("plan", "policies", "initiatives", "commitments", "sector plans", "glossary terms"):
+    table = Table(title=say("cli.published", release=result.release))
+    for column in say("cli.build_columns").split("\t"):
         table.add_column(column)
     counted = ("policies", "initiatives", "commitments", "sector_plans", "glossary_terms")
     plans = result.stats["plans"]
@@ -172,16 +212,32 @@ def build_command(settings: Settings, out_dir: Path | None, workers: int | None,
     for plan in plans[:SUMMARY_ROWS]:
         table.add_row(plan["key"], *(str(plan[k]) for k in counted))
     if len(plans) > SUMMARY_ROWS:
-        table.add_row(f"… {len(plans) - SUMMARY_ROWS} more", *("" for _ in counted))
+        table.add_row(say("cli.more_plans", count=len(plans) - SUMMARY_ROWS), *("" for _ in counted))
     if len(plans) > 1:
-        table.add_row(f"all {len(plans)} plans", *(str(sum(p[k] for p in plans)) for k in counted))
+        table.add_row(say("cli.all_plans", count=len(plans)), *(str(sum(p[k] for p in plans)) for k in counted))
     out.print(table)
-    warnings = [f for f in result.report.findings if f.severity != "Violation"]
-    owl = "consistent (HermiT)" if result.report.reasoned else "not checked (--no-reasoner)"
-    out.print(
-        f"{result.stats['quads']} quads; validation: conforms, {len(warnings)} warning(s)/note(s); OWL: {owl}",
-        soft_wrap=True,
-    )
+    warnings = [f for f in result.report.sorted() if f.severity != "Violation"]
+    where = finding_locations(settings, result.release, warnings[:FINDING_ROWS])
+    for index, finding in enumerate(warnings[:FINDING_ROWS]):
+        line = say("cli.finding", severity=say(f"cli.severity.{finding.severity}"),
+                   message=finding.message(lang_of()), focus=finding.focus)  # fmt: skip
+        out.print(f"{where[index]}: {line}" if index in where else line, soft_wrap=True, markup=False)
+    if len(warnings) > FINDING_ROWS:
+        out.print(say("cli.more_findings", count=len(warnings) - FINDING_ROWS))
+    owl = say("cli.owl_checked") if result.report.reasoned else say("cli.owl_skipped")
+    out.print(say("cli.build_summary", quads=result.stats["quads"], warnings=len(warnings), owl=owl), soft_wrap=True)
+
+
+def finding_locations(settings: Settings, release: Path, findings: list[Any]) -> dict[int, str]:
+    """``source.txt:62`` for each finding whose resource cites its source lines."""
+    from planlod import dataset as datasets
+    from planlod import locate
+    from planlod import store as stores
+
+    if not findings:
+        return {}
+    store = stores.open_read_only(release / stores.STORE_DIR)
+    return locate.locations(store, findings, datasets.discover(settings.data_dir), settings.base_iri)
 
 
 @cli.command("synth")
@@ -218,7 +274,7 @@ def require_release(settings: Settings) -> Path:
 
 
 @cli.command("validate")
-@click.option("--lang", type=click.Choice(["ja", "en"]), default="en", show_default=True, help="Language of messages.")
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Language of messages (as planlod --lang).")
 @click.option(
     "--report",
     "report_path",
@@ -228,10 +284,12 @@ def require_release(settings: Settings) -> Path:
 @reasoner_option
 @click.pass_obj
 @user_errors
-def validate_command(settings: Settings, lang: str, report_path: Path | None, reasoner: bool | None) -> None:
+def validate_command(settings: Settings, lang: str | None, report_path: Path | None, reasoner: bool | None) -> None:
     """Check the built data against the shapes and the ontology; exit 1 on any violation."""
     from planlod import validate
 
+    if lang:
+        click.get_current_context().meta[LANG] = lang
     settings = settings.with_(reasoner=reasoner)
     if settings.reasoner:
         from planlod.reason import require_java
@@ -241,34 +299,35 @@ def validate_command(settings: Settings, lang: str, report_path: Path | None, re
     report = run_with_progress(
         lambda step: validate.check_release(release, reasoner=settings.reasoner, step=step), "validate"
     )
-    print_report(report, lang)
+    print_report(report, finding_locations(settings, release, report.sorted()))
     if report_path:
         report.shacl_report().serialize(report_path, format="turtle", encoding="utf-8")
     if not report.conforms:
         sys.exit(1)
 
 
-REPORT_HEADINGS = {
-    "en": ("Quality gate", "severity", "focus node", "path", "message"),
-    "ja": ("品質検査", "重大度", "対象", "パス", "メッセージ"),
-}
 SEVERITY_STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
 
 
-def print_report(report: Any, lang: str) -> None:
-    """The findings as a table, messages in ``lang``, then one line with the verdict."""
-    title, *columns = REPORT_HEADINGS[lang]
+def print_report(report: Any, where: dict[int, str]) -> None:
+    """The findings as a table (where in the source, what, why), then one line with the verdict."""
+    from rich.markup import escape
+
+    title, *columns = say("cli.report_columns").split("\t")
     table = Table(title=title)
     for column in columns:
         table.add_column(column, overflow="fold")
-    for finding in report.sorted():
-        severity = f"[{SEVERITY_STYLE.get(finding.severity, '')}]{finding.severity}[/]"
-        table.add_row(severity, finding.focus, compact(finding.path), finding.message(lang))
+    for index, finding in enumerate(report.sorted()):
+        severity = f"[{SEVERITY_STYLE.get(finding.severity, '')}]{say(f'cli.severity.{finding.severity}')}[/]"
+        row = (where.get(index, ""), finding.focus, compact(finding.path), finding.message(lang_of()))
+        table.add_row(severity, *(escape(cell) for cell in row))
     if report.findings:
         out.print(table)
-    verdict = "conforms" if report.conforms else f"{len(report.violations)} violation(s)"
-    owl = "checked (HermiT)" if report.reasoned else "not checked (--no-reasoner)"
-    out.print(f"validation: {verdict}; {len(report.findings)} finding(s) in all; OWL consistency {owl}", soft_wrap=True)
+    verdict = (
+        say("cli.verdict_conforms") if report.conforms else say("cli.verdict_violations", count=len(report.violations))
+    )
+    owl = say("cli.owl_checked_short") if report.reasoned else say("cli.owl_skipped")
+    out.print(say("cli.validate_summary", verdict=verdict, findings=len(report.findings), owl=owl), soft_wrap=True)
 
 
 def compact(iri: str | None) -> str:
@@ -339,9 +398,9 @@ def new_plan_command(
     if not site.is_site(settings.site_dir):
         new.check()  # nothing is written for a plan that would be refused
         create_site(new, settings.site_dir)
-        out.print(f"created the site {settings.site_dir} ({site.SITE_FILE}, data/, README.md)")
+        out.print(say("cli.created_site", folder=settings.site_dir, file=site.SITE_FILE), soft_wrap=True, markup=False)
     folder = create(new, settings.data_dir, defaults)
-    out.print(f"created {folder}: fill source.txt (see its README.md), then run `planlod build`")
+    out.print(say("cli.created", folder=folder), soft_wrap=True, markup=False)
 
 
 @cli.command("link")

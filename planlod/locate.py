@@ -1,0 +1,76 @@
+"""Where a finding is in the files a city's staff wrote: ``source.txt:62`` rather than an IRI.
+
+Every resource of a plan graph cites the source lines it was read from
+(``prov:wasDerivedFrom`` an excerpt with ``jcp:startLine``/``jcp:endLine``); this reads
+those citations back from a release's store, so warnings and violations can name the
+file and line to look at. A mark such as ``※9`` is looked for on the cited lines, so
+the message names the very line that holds it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from pyoxigraph import Store
+
+from planlod.dataset import DATASET_FILE, DatasetInfo
+from planlod.findings import Finding
+from planlod.graph import minter_for
+from planlod.source import read_text
+from planlod.vocab import DCTERMS, JCP, PROV
+
+_MARK = re.compile(r"※[0-9]+")
+
+
+def locations(store: Store, findings: Iterable[Finding], infos: Iterable[DatasetInfo], base: str) -> dict[int, str]:
+    """``file:line`` (or ``file:first-last``) for each finding, by its index in ``findings``, where known."""
+    findings = list(findings)
+    infos = list(infos)
+    sources = {str(minter_for(info, base).source): info for info in infos}
+    # What is said of the plan itself (its period, its licence) comes from its dataset.toml.
+    plans = {str(minter_for(info, base).plan): info.directory / DATASET_FILE for info in infos}
+    cited = _cited_lines(store, {f.focus for f in findings if f.focus.startswith(("http://", "https://"))})
+    texts: dict[Path, list[str]] = {}
+    found: dict[int, str] = {}
+    for index, finding in enumerate(findings):
+        if finding.focus in plans:
+            found[index] = str(plans[finding.focus])
+            continue
+        excerpts = [e for e in cited.get(finding.focus, []) if e[0] in sources]
+        if not excerpts:
+            continue
+        # The widest excerpt holds the resource's text (an initiative also cites the line that lists it).
+        source, first, last = max(excerpts, key=lambda e: e[2] - e[1])
+        info = sources[source]
+        path = info.source.file
+        if finding.value and _MARK.fullmatch(finding.value):
+            if path not in texts:
+                texts[path] = read_text(path, info.source.encoding).split("\n")
+            lines = sorted({n for _, a, b in excerpts for n in range(a, b + 1)})
+            hit = next((n for n in lines if finding.value in texts[path][n - 1]), None)
+            if hit is not None:
+                first = last = hit
+        found[index] = f"{path}:{first}" if first == last else f"{path}:{first}-{last}"
+    return found
+
+
+def _cited_lines(store: Store, focuses: set[str]) -> dict[str, list[tuple[str, int, int]]]:
+    """focus IRI → every (source IRI, first line, last line) it cites."""
+    if not focuses:
+        return {}
+    values = " ".join(f"<{iri}>" for iri in sorted(focuses) if ">" not in iri and " " not in iri)
+    query = f"""
+        SELECT ?focus ?source ?first ?last WHERE {{
+            VALUES ?focus {{ {values} }}
+            GRAPH ?g {{
+                ?focus <{PROV.wasDerivedFrom}> ?excerpt .
+                ?excerpt <{DCTERMS.isPartOf}> ?source ; <{JCP.startLine}> ?first ; <{JCP.endLine}> ?last .
+            }}
+        }}"""
+    cited: dict[str, list[tuple[str, int, int]]] = {}
+    for row in store.query(query):
+        first, last = int(row["first"].value), int(row["last"].value)
+        cited.setdefault(row["focus"].value, []).append((row["source"].value, first, last))
+    return cited
