@@ -115,16 +115,18 @@ def outcome(path: Path, data: bytes, info: dataset.DatasetInfo, encoding: str = 
         assert str(error).startswith(f"{path}:") and error.reason.strip()
         assert error.line is None or 1 <= error.line <= line_count, (error.line, line_count)
         return None
-    text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # a UTF-16 byte-order mark decides, as in the parser
+    text = data.decode("utf-16" if utf16 else "utf-8-sig" if encoding == "utf-8" else encoding)
     # Every character reference of a parsed file was read as text: each must name a character.
     for m in re.finditer(r"&#([xX][0-9a-fA-F]+|[0-9]+);", text):
         code = int(m.group(1)[1:], 16) if m.group(1)[0] in "xX" else int(m.group(1))
         assert printable(code), f"{m.group(0)} was published"
     lines = [line.rstrip("\r") for line in text.split("\n")]
-    source = squeeze(html.unescape(text))
+    # A quoted cell (Excel's) writes a quote as two: the text holds one.
+    source = squeeze(html.unescape(text)).replace('""', '"')
     for block in texts(plan):
         assert block.span.last <= len(lines)
-        cited = squeeze(html.unescape("".join(lines[block.span.first - 1 : block.span.last])))
+        cited = squeeze(html.unescape("".join(lines[block.span.first - 1 : block.span.last]))).replace('""', '"')
         for paragraph in block.paragraphs:
             assert squeeze(paragraph) in cited, (paragraph, block.span)
     for value in ja_literals(plan, info):
@@ -225,9 +227,10 @@ def test_byte_order_marks_and_line_ends(workdir, info):
     text = ORIGINAL.decode("utf-8")
     assert outcome(workdir / "source.txt", b"\xef\xbb\xbf" + ORIGINAL, info) == expected
     assert outcome(workdir / "source.txt", text.replace("\n", "\r\n").encode("utf-8"), info) == expected
-    # UTF-16 (what "Unicode" means in some Windows tools) is not guessed: a clear error.
-    for utf16 in (text.encode("utf-16"), text.encode("utf-16-le")):
-        assert outcome(workdir / "source.txt", utf16, info) is None
+    # UTF-16 with its byte-order mark (Excel's "Unicode text") is read; without one it is not guessed.
+    assert outcome(workdir / "source.txt", text.encode("utf-16"), info) == expected
+    assert outcome(workdir / "source.txt", text.replace("\n", "\r\n").encode("utf-16"), info) == expected
+    assert outcome(workdir / "source.txt", text.encode("utf-16-le"), info) is None
 
 
 @FUZZ

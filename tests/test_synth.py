@@ -164,9 +164,9 @@ def test_a_source_error_in_a_worker_names_file_and_line(corpus, tmp_path):
     source = sorted(broken.glob("*/source.txt"))[1]
     lines = source.read_text(encoding="utf-8").split("\n")
     row = next(n for n, line in enumerate(lines) if line.startswith("2\t"))
-    lines[row] = "2\t施策"  # a truncated row
+    lines[row] = "2\t施策"  # a truncated row: no notation, no title
     source.write_text("\n".join(lines), encoding="utf-8")
-    with pytest.raises(SourceError, match=rf"source.txt:{row + 1}: truncated row"):
+    with pytest.raises(SourceError, match=rf"source.txt:{row + 1}: expected a policy notation"):
         build.run(Settings(data_dir=broken, build_dir=tmp_path / "out"), workers=2)
     assert build.current_release(tmp_path / "out") is None
 
