@@ -236,7 +236,10 @@ def finding_locations(settings: Settings, release: Path, findings: list[Any]) ->
 
     if not findings:
         return {}
-    store = stores.open_read_only(release / stores.STORE_DIR)
+    try:
+        store = stores.open_read_only(release / stores.STORE_DIR)
+    except FileNotFoundError:
+        return {}  # a release without its store (a dump alone) is still validated, without lines
     return locate.locations(store, findings, datasets.discover(settings.data_dir), settings.base_iri)
 
 
