@@ -36,6 +36,7 @@ from planlod import store as stores
 from planlod.config import Settings
 from planlod.dataset import DatasetInfo
 from planlod.graph import new_dataset
+from planlod.messages import LANGUAGES, PlanError
 from planlod.model import Plan
 from planlod.pipeline import Census, Clock, PlanResult
 from planlod.progress import Step, quiet
@@ -56,7 +57,7 @@ POOL_THRESHOLD = 8
 __all__ = ["BuildError", "BuildResult", "Compiled", "compile_all", "current_release", "publish", "run"]
 
 
-class BuildError(RuntimeError):
+class BuildError(PlanError):
     """A build that cannot publish; the previous release stays live."""
 
 
@@ -93,7 +94,7 @@ def add_vocabulary(dataset: Dataset) -> None:
 def _discover(settings: Settings) -> list[DatasetInfo]:
     infos = datasets.discover(settings.data_dir)
     if not infos:
-        raise BuildError(f"no plan folder (with dataset.toml) under {settings.data_dir}")
+        raise BuildError.of("build.no_plans", settings.data_dir)
     return infos
 
 
@@ -128,10 +129,8 @@ def run(settings: Settings, out: Path | None = None, step: Step = quiet, workers
                     infos, settings.base_iri, staging, _workers(workers, len(infos)), step, settings.reasoner
                 )
             if not tally.report.conforms:
-                raise BuildError(
-                    f"validation found {len(tally.report.violations)} violation(s); nothing was published.\n"
-                    + tally.report.summary()
-                )
+                summary = {lang: tally.report.summary(lang) for lang in LANGUAGES}
+                raise BuildError.of("build.violations", count=len(tally.report.violations), summary=summary)
             step("load the store")
             with clock("load"):
                 store = stores.create(staging / stores.STORE_DIR, staging / NQUADS)
@@ -372,5 +371,5 @@ def _locked(out: Path) -> Iterator[None]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildError(f"another build is writing {out}; wait for it to finish") from None
+            raise BuildError.of("build.locked", out) from None
         yield

@@ -407,6 +407,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ja": "このフォルダはもうあります。上書きはしません。名前を変えるか、中身を確かめてください。",
         "en": "the folder already exists, and it is never overwritten: rename it or look at what it holds.",
     },
+    # -- a build (planlod/build.py) --------------------------------------------------------------
+    "build.no_plans": {
+        "ja": "このフォルダに計画のフォルダ(dataset.toml のあるフォルダ)がありません。"
+        "planlod new-plan で作るか、--data-dir でフォルダを指定してください。",
+        "en": "no plan folder (with dataset.toml) under this folder: make one with planlod new-plan, or name "
+        "the folder with --data-dir.",
+    },
+    "build.violations": {
+        "ja": "検査で違反が {count} 件見つかったので、何も公開していません(前回の公開内容はそのままです)。"
+        "次の内容を直して、もう一度 planlod build を実行してください。\n{summary}",
+        "en": "validation found {count} violation(s); nothing was published (the last release stays live). "
+        "Fix these and run planlod build again:\n{summary}",
+    },
+    "build.locked": {
+        "ja": "別の planlod build がこのフォルダに書き込み中です。終わるのを待ってから実行してください。",
+        "en": "another build is writing to this folder; wait for it to finish.",
+    },
     # -- what build, validate and new-plan print (planlod/cli.py) --------------------------------
     "cli.error": {"ja": "エラー", "en": "Error"},
     "cli.published": {"ja": "公開しました: {release}", "en": "published {release}"},

@@ -12,7 +12,7 @@ The catalogue itself lives in :mod:`planlod.catalogue`, one entry per message id
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -60,6 +60,8 @@ def phrase(id: str, **params: Any) -> Phrase:
 def _word(value: Any, lang: Lang) -> str:
     if isinstance(value, Phrase):
         return value.text(lang)
+    if isinstance(value, dict) and lang in value:  # a text already worded in each language
+        return str(value[lang])
     if isinstance(value, list | tuple):
         return SEPARATOR[lang].join(_word(v, lang) for v in value)
     return str(value)
@@ -125,6 +127,3 @@ def _rebuild(cls: type[PlanError], message: Message) -> PlanError:
     return error
 
 
-def listing(items: Sequence[Phrase]) -> list[Phrase]:
-    """A list parameter (joined with 、 or , when worded)."""
-    return list(items)
