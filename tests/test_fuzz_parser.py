@@ -233,6 +233,28 @@ def test_byte_order_marks_and_line_ends(workdir, info):
     assert outcome(workdir / "source.txt", text.encode("utf-16-le"), info) is None
 
 
+def quoted(cell: str) -> str:
+    """A cell as Excel may write it: between double quotes, its own quotes doubled."""
+    return '"' + cell.replace('"', '""') + '"'
+
+
+@FUZZ
+@given(
+    trimmed=st.sets(st.sampled_from(TEXT_LINES)),
+    quoted_cells=st.sets(st.tuples(st.sampled_from(TEXT_LINES), st.integers(0, 3))),
+)
+def test_trimmed_lines_and_quoted_cells_change_nothing(trimmed, quoted_cells, workdir, info):
+    """Trailing whitespace trimmed and cells quoted as Excel does, anywhere: the very same plan, lines and all."""
+    expected = parse(SOURCE)
+    lines = list(LINES)
+    for n in range(len(lines)):
+        cells = lines[n].split("\t")
+        for k in {k for m, k in quoted_cells if m == n and k < len(cells) and cells[k].strip()}:
+            cells[k] = quoted(cells[k])
+        lines[n] = "\t".join(cells).rstrip() if n in trimmed else "\t".join(cells)
+    assert outcome(workdir / "source.txt", "\n".join(lines).encode("utf-8"), info) == expected
+
+
 @FUZZ
 @given(cut=st.integers(0, len(ORIGINAL) // 2), encoding=st.sampled_from(["cp932", "euc_jp", "latin-1", "utf-16"]))
 def test_the_wrong_encoding_declared(cut, encoding, workdir, info):
