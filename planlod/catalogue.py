@@ -426,6 +426,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # -- what build, validate and new-plan print (planlod/cli.py) --------------------------------
     "cli.error": {"ja": "エラー", "en": "Error"},
+    "cli.no_build": {
+        "ja": "{folder} にまだ公開したデータがありません。先に planlod build を実行してください。",
+        "en": "no build in {folder}: run `planlod build` first.",
+    },
     "cli.published": {"ja": "公開しました: {release}", "en": "published {release}"},
     "cli.build_columns": {
         "ja": "計画\t施策\t取組\t各主体の取組\t分野別計画\t用語",

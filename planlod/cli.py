@@ -272,7 +272,7 @@ def require_release(settings: Settings) -> Path:
     release = current_release(settings.build_dir)
     if release is None:
         require_site(settings)
-        raise FileNotFoundError(f"no build in {settings.build_dir}: run `planlod build` first")
+        raise UserError(say("cli.no_build", folder=settings.build_dir))
     return release
 
 

@@ -32,7 +32,7 @@ from planlod.model import (
     Span,
     Text,
 )
-from planlod.source import Line, SourceError, compact, paragraphs, plain, read_lines, source_error
+from planlod.source import Line, SourceError, clip, compact, paragraphs, plain, read_lines, source_error
 
 OVERVIEW_HEADING = re.compile(r"^(?:##\s*)?1\s*施策の概要$")
 DETAIL_HEADING = re.compile(r"^(?:##\s*)?2\s*取組の目標及び各主体が行うこと$")
@@ -101,19 +101,14 @@ def _split_sections(path: Path, lines: list[Line]) -> list[_Section]:
         elif one_cell and NOTE_HEADING.match(heading):
             sections.append(_Section("note", line))
         elif heading.startswith("#"):
-            raise source_error(path, line.number, "ingest.unknown_heading", heading=_clip(line.text))
+            raise source_error(path, line.number, "ingest.unknown_heading", heading=clip(line.text))
         elif not sections:
-            raise source_error(path, line.number, "ingest.content_before_heading", text=_clip(line.text))
+            raise source_error(path, line.number, "ingest.content_before_heading", text=clip(line.text))
         else:
             sections[-1].lines.append(line)
     if not sections:
         raise source_error(path, None, "ingest.no_policy")
     return sections
-
-
-def _clip(text: str, size: int = 30) -> str:
-    text = text.strip().replace("\t", " ⇥ ")
-    return text if len(text) <= size else text[:size] + "…"
 
 
 @dataclass
@@ -162,7 +157,7 @@ class _Parser:
             if section.kind == "overview":
                 groups.append([section])
             elif not groups:
-                raise self.fail(section.heading, "ingest.section_before_overview", heading=_clip(section.heading.text))
+                raise self.fail(section.heading, "ingest.section_before_overview", heading=clip(section.heading.text))
             else:
                 groups[-1].append(section)
         policies = [self.policy(group) for group in groups]
@@ -257,13 +252,13 @@ class _Parser:
             number_cell = line.cell(0).strip()
             if not number_cell:
                 if current not in (6, 7):
-                    raise self.fail(line, "ingest.continuation_outside", text=_clip(line.text))
+                    raise self.fail(line, "ingest.continuation_outside", text=clip(line.text))
                 if plain(line.cell(1), self.path, line.number):
                     # Nothing reads this cell in a continuation row: text there would vanish unpublished.
-                    raise self.fail(line, "ingest.continuation_label", text=_clip(line.cell(1)))
+                    raise self.fail(line, "ingest.continuation_label", text=clip(line.cell(1)))
             else:
                 if not number_cell.isdigit() or not 1 <= int(number_cell) <= 7:
-                    raise self.fail(line, "ingest.row_number", found=_clip(number_cell))
+                    raise self.fail(line, "ingest.row_number", found=clip(number_cell))
                 number = int(number_cell)
                 if number in rows:
                     raise self.fail(line, "ingest.row_twice", number=number, first=rows[number].number)
@@ -319,7 +314,7 @@ class _Parser:
                 found=len(line.cells),
                 expected=len(columns),
                 columns=" ⇥ ".join(columns),
-                extra=_clip(line.cells[len(columns)]),
+                extra=clip(line.cells[len(columns)]),
             )
 
     def cell_paragraphs(self, line: Line, index: int) -> list[str]:
@@ -336,7 +331,7 @@ class _Parser:
         if not paras:
             raise self.fail(line, "ingest.empty_text", label=label)
         if self.cell_paragraphs(line, 3):
-            raise self.fail(line, "ingest.fourth_cell", label=label, text=_clip(line.cell(3)))
+            raise self.fail(line, "ingest.fourth_cell", label=label, text=clip(line.cell(3)))
         return Text(tuple(paras), line.span)
 
     def listed_initiative(self, line: Line) -> _Listed:
@@ -369,7 +364,7 @@ class _Parser:
                 found[-1] = (previous[0], [name], previous[2], line)
                 continue
             if not name:
-                raise self.fail(line, "ingest.sector_plan_name", text=_clip(line.cell(3)))
+                raise self.fail(line, "ingest.sector_plan_name", text=clip(line.cell(3)))
             found.append((name, description, line, line))
         plans = []
         for position, (name, description, first, last) in enumerate(found, start=1):
@@ -393,7 +388,7 @@ class _Parser:
             elif open_block:
                 blocks[-1].append(line)
             else:
-                raise self.fail(line, "ingest.continuation_without_initiative", text=_clip(line.text))
+                raise self.fail(line, "ingest.continuation_without_initiative", text=clip(line.text))
         result = []
         for index, block in enumerate(blocks):
             result.append(self.initiative(block, index, overview))
@@ -407,7 +402,7 @@ class _Parser:
         heading = plain(head.cell(0), self.path, head.number)
         position = circled_number(heading[:1])
         if position is None:
-            raise self.fail(head, "ingest.initiative_number", found=_clip(heading))
+            raise self.fail(head, "ingest.initiative_number", found=clip(heading))
         if position != index + 1:
             raise self.fail(head, "ingest.block_order", found=heading[:1], expected=circled(index + 1))
         if index >= len(overview.listed):
@@ -472,7 +467,7 @@ class _Parser:
             if m is None:
                 if alone is None:
                     raise self.fail(
-                        line, "ingest.unmarked_text", text=_clip(paras[0]), column=column, notation=notation,
+                        line, "ingest.unmarked_text", text=clip(paras[0]), column=column, notation=notation,
                         found=found or [phrase("ingest.no_markers")],
                     )  # fmt: skip
                 groups[alone] = [(line, p) for p in paras]

@@ -132,12 +132,13 @@ def _physical_lines(path: Path, encoding: str) -> list[str]:
 def _quote_error(path: Path, first: int, physical: list[str], problem: str) -> SourceError:
     """A double quote the csv module could not read: say where the quoted cell began."""
     if "expected after" in problem:
-        return source_error(path, first, "source.text_after_quote", row=_clip(physical[first - 1]))
-    return source_error(path, first, "source.unclosed_quote", row=_clip(physical[first - 1]))
+        return source_error(path, first, "source.text_after_quote", row=clip(physical[first - 1]))
+    return source_error(path, first, "source.unclosed_quote", row=clip(physical[first - 1]))
 
 
-def _clip(text: str, size: int = 30) -> str:
-    text = text.strip()
+def clip(text: str, size: int = 30) -> str:
+    """What was read, short enough for a one-line message (a tab shown as ⇥)."""
+    text = text.strip().replace("\t", " ⇥ ")
     return text if len(text) <= size else text[:size] + "…"
 
 
@@ -217,8 +218,8 @@ def paragraphs(cell: str, path: Path, line: int, breaks_are_layout: bool = False
                 if not rest:
                     break
                 if rest.startswith("<p>"):
-                    raise source_error(path, line, "source.unclosed_p", text=_clip(rest))
-                raise source_error(path, line, "source.text_outside_p", text=_clip(rest))
+                    raise source_error(path, line, "source.unclosed_p", text=clip(rest))
+                raise source_error(path, line, "source.text_outside_p", text=clip(rest))
             found.append(m.group(1).replace("\n", " "))
             pos = m.end()
     elif breaks_are_layout:
@@ -228,7 +229,7 @@ def paragraphs(cell: str, path: Path, line: int, breaks_are_layout: bool = False
     result = []
     for raw in found:
         if "<" in raw or ">" in raw:
-            raise source_error(path, line, "source.markup", text=_clip(raw, 40))
+            raise source_error(path, line, "source.markup", text=clip(raw, 40))
         text = remove_layout_spaces(_unescape(raw, path, line))
         if text:
             result.append(text)
