@@ -15,7 +15,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
+
+from planlod.catalogue import CATALOGUE
 
 Lang = Literal["ja", "en"]
 LANGUAGES: tuple[Lang, ...] = ("ja", "en")
@@ -46,8 +48,6 @@ class Phrase:
     params: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: Lang) -> str:
-        from planlod.catalogue import CATALOGUE
-
         templates = CATALOGUE[self.id]
         values = {name: _word(value, lang) for name, value in self.params.items()}
         return templates[lang].format(**values)
@@ -114,16 +114,9 @@ class PlanError(ValueError):
         return self.message.text(language())
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.message))
+        return (type(self), (self.message,))
 
     @classmethod
-    def of(cls, id: str, path: Path | str | None = None, line: int | None = None, **params: Any) -> PlanError:
-        return _rebuild(cls, Message(id, params, None if path is None else str(path), line))
-
-
-def _rebuild(cls: type[PlanError], message: Message) -> PlanError:
-    error = cls.__new__(cls)
-    PlanError.__init__(error, message)
-    return error
-
-
+    def of(cls, id: str, path: Path | str | None = None, line: int | None = None, **params: Any) -> Self:
+        """The error of catalogue message ``id`` at ``path:line``."""
+        return cls(Message(id, params, None if path is None else str(path), line))

@@ -30,7 +30,7 @@ class SourceError(PlanError):
 
 
 def source_error(path: Path | str, line: int | None, id: str, **params: Any) -> SourceError:
-    return SourceError.of(id, path, line, **params)  # type: ignore[return-value]
+    return SourceError.of(id, path, line, **params)
 
 
 @dataclass(frozen=True)
