@@ -1,6 +1,6 @@
 """Parse a plan's table export into :class:`planlod.model.Plan`.
 
-The export (see ``docs/source-format.md``) repeats, per policy (施策):
+The export (see ``planlod/guide/source-format.md``) repeats, per policy (施策):
 
 1. ``1 施策の概要``: seven numbered rows (chapter, policy, SDGs, necessity, direction,
    initiatives, sector plans), continuation rows with an empty number;
