@@ -403,6 +403,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "このフォルダを使ってください。",
         "en": "this folder already holds plan {plan}, and it is never overwritten: give another --plan, or use it.",
     },
+    "scaffold.already_site": {
+        "ja": "このフォルダはもうサイトです({file} があります)。",
+        "en": "this folder is already a site ({file}).",
+    },
+    "scaffold.not_empty": {
+        "ja": "このフォルダはサイトではなく({file} がここにも上のフォルダにもありません)、空でもありません。"
+        "空のフォルダで planlod new-plan … を実行してサイトを作るか、--site で新しいフォルダを指定してください。",
+        "en": "this folder is not a planlod site ({file} not found here or above) and not empty: run "
+        "`planlod new-plan …` in an empty folder to make a site there, or pass `--site NEWDIR`.",
+    },
     "scaffold.folder_exists": {
         "ja": "このフォルダはもうあります。上書きはしません。名前を変えるか、中身を確かめてください。",
         "en": "the folder already exists, and it is never overwritten: rename it or look at what it holds.",

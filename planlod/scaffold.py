@@ -182,12 +182,9 @@ license = "https://creativecommons.org/licenses/by/4.0/"
 def create_site(new: NewPlan, folder: Path) -> None:
     """Make ``folder`` (missing or empty) a site: ``planlod.toml``, ``data/``, a README for the staff."""
     if is_site(folder):
-        raise ScaffoldError(f"{folder} is already a site ({SITE_FILE})")
+        raise ScaffoldError.of("scaffold.already_site", folder, file=SITE_FILE)
     if folder.exists() and any(folder.iterdir()):
-        raise ScaffoldError(
-            f"{folder} is not a planlod site ({SITE_FILE} not found here or above) and not empty: "
-            "run `planlod new-plan …` in an empty folder to make a site there, or pass `--site NEWDIR`"
-        )
+        raise ScaffoldError.of("scaffold.not_empty", folder, file=SITE_FILE)
     (folder / "data").mkdir(parents=True)
     (folder / "README.md").write_text((DOCS_DIR / "ja" / "site.md").read_text(encoding="utf-8"), encoding="utf-8")
     (folder / SITE_FILE).write_text(site_toml(new), encoding="utf-8")  # last: a site only once it is whole
