@@ -447,10 +447,10 @@ class _Parser:
     ) -> dict[str, Text | None]:
         """Split one column of an initiative's block at its 《label》 markers.
 
-        A text belongs to the marker that begins its own cell, or, when that marker
-        stands alone in its cell, to the marker of the column's previous non-empty
-        cell. Nothing else is attributed: a text whose marker was lost is an error,
-        never a text of the actor above it. Every label must be there, each once.
+        A text belongs to the marker that begins its cell, or to a marker standing
+        alone in the column's previous non-empty cell. Nothing else is attributed: a
+        text whose marker was lost is an error, never a text of the actor above it.
+        Every label must be there, once, at the start of a cell.
         """
         column = DETAIL_HEADER[index]
         cells = [(line, paras) for line in block if (paras := self.cell_paragraphs(line, index))]

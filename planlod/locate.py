@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from pyoxigraph import Store
+from pyoxigraph import NamedNode, Store
 
 from planlod.dataset import DATASET_FILE, DatasetInfo
 from planlod.findings import Finding
@@ -60,7 +60,7 @@ def _cited_lines(store: Store, focuses: set[str]) -> dict[str, list[tuple[str, i
     """focus IRI → every (source IRI, first line, last line) it cites."""
     if not focuses:
         return {}
-    values = " ".join(f"<{iri}>" for iri in sorted(focuses) if ">" not in iri and " " not in iri)
+    values = " ".join(str(NamedNode(iri)) for iri in sorted(focuses))  # NamedNode refuses what is no IRI
     query = f"""
         SELECT ?focus ?source ?first ?last WHERE {{
             VALUES ?focus {{ {values} }}
