@@ -62,6 +62,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "text follows the closing double quote of a quoted cell ('{row}'). Inside a quoted cell, write \" "
         'as "".',
     },
+    "source.tab_in_cell": {
+        "ja": "この行の \" で始まるセルが {last}行目まで続き、その中にタブがあります(「{row}」)。"
+        "\" が一つ余分なため、いくつもの行が一つのセルになっています。余分な \" を消してください。",
+        "en": "a cell opened with a double quote on this line runs on to line {last} and holds a tab ('{row}'): a "
+        'stray " has run several rows into one cell. Remove the stray ".',
+    },
     # -- the structure of the source (planlod/ingest.py) -----------------------------------------
     "ingest.unknown_heading": {
         "ja": "見出し「{heading}」は読めません。使える見出しは「1 施策の概要」「2 取組の目標及び各主体が行うこと」"

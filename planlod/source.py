@@ -93,6 +93,9 @@ def read_lines(path: Path, encoding: str = "utf-8") -> list[Line]:
             break
         except csv.Error as exc:
             raise _quote_error(path, first, physical, str(exc)) from None
+        if any("\t" in cell for cell in cells):
+            # Only a quoted cell holds a tab; Excel never writes one there, a stray quote does (rows run together).
+            raise source_error(path, first, "source.tab_in_cell", row=clip(physical[first - 1]), last=reader.line_num)
         rows.append(Line(first, tuple(cells), reader.line_num))
         first = reader.line_num + 1
     return rows

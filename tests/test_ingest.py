@@ -541,6 +541,19 @@ def test_excel_exports_in_every_encoding_read_alike(plan, tmp_path, encoding, de
     assert_cited_lines_hold_the_text(again, written)
 
 
+def test_a_stray_quote_never_runs_rows_together(data_copy):
+    # A quote opening line 24's second cell and one closing a cell of line 26: csv would read lines 24-26
+    # as one cell and publish them as one text of 7-1-1.
+    def edit(lines):
+        lines[23] = lines[23].replace("\t<p>", '\t"<p>', 1)
+        lines[25] += '"'
+        return lines
+
+    error = error_of(data_copy, edit)
+    assert (error.message.id, error.line) == ("source.tab_in_cell", 24)
+    assert error.message.params["last"] == 26
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
