@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset
 
-from planlod import __version__, changes, dumps, pipeline
+from planlod import __version__, changes, dumps, locate, pipeline
 from planlod import dataset as datasets
 from planlod import store as stores
 from planlod.config import Settings
@@ -129,7 +129,9 @@ def run(settings: Settings, out: Path | None = None, step: Step = quiet, workers
                     infos, settings.base_iri, staging, _workers(workers, len(infos)), step, settings.reasoner
                 )
             if not tally.report.conforms:
-                summary = {lang: tally.report.summary(lang) for lang in LANGUAGES}
+                # No store yet to read cited lines from: what is said of a plan names its dataset.toml.
+                where = locate.locations(None, tally.report.sorted(), infos, settings.base_iri)
+                summary = {lang: tally.report.summary(lang, where=where) for lang in LANGUAGES}
                 raise BuildError.of("build.violations", count=len(tally.report.violations), summary=summary)
             step("load the store")
             with clock("load"):

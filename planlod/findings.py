@@ -7,6 +7,7 @@ report :class:`Finding`\\ s, so the CLI, the build and the quality graph treat t
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal
@@ -53,8 +54,13 @@ class Report:
     def sorted(self) -> list[Finding]:
         return sorted(self.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.focus, f.path or ""))
 
-    def summary(self, lang: str = "en", limit: int = 20) -> str:
-        lines = [f"[{f.severity}] {f.focus} {f.path or ''}: {f.message(lang)}" for f in self.sorted()[:limit]]
+    def summary(self, lang: str = "en", limit: int = 20, where: Mapping[int, str] | None = None) -> str:
+        """One line per finding (the first ``limit`` in :meth:`sorted` order), each after its ``where`` if known."""
+        where = where or {}
+        lines = [
+            f"{where[i] + ': ' if i in where else ''}[{f.severity}] {f.focus} {f.path or ''}: {f.message(lang)}"
+            for i, f in enumerate(self.sorted()[:limit])
+        ]
         if len(self.findings) > limit:
             lines.append(f"… and {len(self.findings) - limit} more")
         return "\n".join(lines)

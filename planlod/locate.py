@@ -24,19 +24,30 @@ from planlod.vocab import DCTERMS, JCP, PROV
 _MARK = re.compile(r"※[0-9]+")
 
 
-def locations(store: Store, findings: Iterable[Finding], infos: Iterable[DatasetInfo], base: str) -> dict[int, str]:
-    """``file:line`` (or ``file:first-last``) for each finding, by its index in ``findings``, where known."""
+def locations(
+    store: Store | None, findings: Iterable[Finding], infos: Iterable[DatasetInfo], base: str
+) -> dict[int, str]:
+    """``file:line`` (or ``file:first-last``) for each finding, by its index in ``findings``, where known.
+
+    Without a ``store`` (a build that failed before loading one) only findings about a plan
+    itself are placed, in its ``dataset.toml``.
+    """
     findings = list(findings)
     infos = list(infos)
     sources = {str(minter_for(info, base).source): info for info in infos}
-    # What is said of the plan itself (its period, its licence) comes from its dataset.toml.
-    plans = {str(minter_for(info, base).plan): info.directory / DATASET_FILE for info in infos}
-    cited = _cited_lines(store, {f.focus for f in findings if f.focus.startswith(("http://", "https://"))})
+    # What is said of the plan itself and of its dataset (period, licence, contact…) comes from dataset.toml.
+    plans = {
+        str(resource): info.directory / DATASET_FILE
+        for info in infos
+        for resource in (minter_for(info, base).plan, minter_for(info, base).dataset)
+    }
+    focuses = {f.focus for f in findings if f.focus.startswith(("http://", "https://"))}
+    cited = _cited_lines(store, focuses) if store is not None else {}
     texts: dict[Path, list[str]] = {}
     found: dict[int, str] = {}
     for index, finding in enumerate(findings):
-        if finding.focus in plans:
-            found[index] = str(plans[finding.focus])
+        if finding.focus.split("#", 1)[0] in plans:  # the plan, or a part of it such as …/5th#period
+            found[index] = str(plans[finding.focus.split("#", 1)[0]])
             continue
         excerpts = [e for e in cited.get(finding.focus, []) if e[0] in sources]
         if not excerpts:

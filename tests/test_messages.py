@@ -120,3 +120,14 @@ def test_warnings_name_the_file_and_line_in_the_language_asked(tmp_path, data_co
     assert warning.startswith(f"{source}:62: 警告: ")
     validated = run([*base, "validate", "--no-reasoner", "--lang", "ja"])  # validate's own --lang still works
     assert validated.exit_code == 0 and "警告" in validated.output and "検査: 適合" in validated.output
+
+
+def test_a_violation_that_stops_the_build_names_its_file(tmp_path, data_copy):
+    # A period that ends before it starts: said of the plan, so the message points at its dataset.toml.
+    data = data_copy()
+    toml = data / "272116-ibaraki-5th" / "dataset.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("period_end = 2030-03-31", "period_end = 2019-03-31"))
+    result = run(["--lang", "ja", "--data-dir", data, "--build-dir", tmp_path / "b", "build", "--no-reasoner"])
+    assert result.exit_code == 1
+    assert "違反が 1 件見つかったので、何も公開していません" in result.output
+    assert f"{toml}: [Violation]" in result.output
