@@ -423,6 +423,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ja": "このフォルダはもうあります。上書きはしません。名前を変えるか、中身を確かめてください。",
         "en": "the folder already exists, and it is never overwritten: rename it or look at what it holds.",
     },
+    # -- the site (planlod/site.py) -------------------------------------------------------------
+    "site.not_a_site": {
+        "ja": "{folder} にも、その上のフォルダにも {file} がないので、planlod のサイトではありません。"
+        "空のフォルダで planlod new-plan --lgcode … --name-ja … --name-en … を実行してサイトを作るか、"
+        "planlod --site フォルダ … でサイトを指定してください。",
+        "en": "no {file} in {folder} or any folder above it, so this is not a planlod site: make a site with "
+        "`planlod new-plan --lgcode … --name-ja … --name-en …` in an empty folder, or point at one with "
+        "`planlod --site DIR …`.",
+    },
     # -- a build (planlod/build.py) --------------------------------------------------------------
     "build.no_plans": {
         "ja": "このフォルダに計画のフォルダ(dataset.toml のあるフォルダ)がありません。"

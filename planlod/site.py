@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from planlod.messages import PlanError
+
 SITE_FILE = "planlod.toml"
 
 # planlod.toml's [table] key → the Settings field it fills. Any other key of [site] and every
@@ -27,10 +29,6 @@ RENAMED = {
 }
 OWN_NAMES = ("site", "settings")  # tables whose other keys are Settings fields by their own name
 NEW_PLAN_TABLE = "new-plan"
-MAKE_ONE = (
-    "make a site with `planlod new-plan --lgcode … --name-ja … --name-en …` in an empty folder, "
-    "or point at one with `planlod --site DIR …`"
-)
 
 
 class SiteError(ValueError):
@@ -50,9 +48,13 @@ def is_site(folder: Path) -> bool:
     return (folder / SITE_FILE).is_file()
 
 
+class NotASite(PlanError, SiteError):
+    """No site where a command needs one (worded from the message catalogue, ja or en)."""
+
+
 def not_a_site(folder: Path) -> SiteError:
     """The error for a command that needs a site and found none."""
-    return SiteError(f"no {SITE_FILE} in {folder} or any folder above it, so this is not a planlod site: {MAKE_ONE}")
+    return NotASite.of("site.not_a_site", file=SITE_FILE, folder=folder)
 
 
 def _read(site_dir: Path) -> dict[str, Any]:
