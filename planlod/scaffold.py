@@ -127,7 +127,7 @@ def readme(new: NewPlan) -> str:
 
    ```sh
    planlod build      # 原資料を読み、検証し、公開用のデータを作ります
-   planlod validate   # 検証の結果を表で表示します(--lang ja で日本語)
+   planlod validate   # 検証の結果を、原資料の行とともに表で表示します
    planlod serve      # 手元で表示を確かめます
    ```
 
