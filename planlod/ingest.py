@@ -92,7 +92,7 @@ def _split_sections(path: Path, lines: list[Line]) -> list[_Section]:
             if sections:
                 sections[-1].lines.append(line)
             continue
-        heading = line.cells[0].strip()
+        heading = line.text.strip()
         one_cell = len(line.cells) == 1
         if one_cell and OVERVIEW_HEADING.match(compact(heading)):
             sections.append(_Section("overview", line))
