@@ -514,6 +514,15 @@ def test_excel_quoted_cells_with_line_breaks_read_as_paragraphs(plan, tmp_path):
     assert again.line_count == written.count("\n") + 1 == again.glossary[-1].span.last
 
 
+def test_a_rectangular_sheet_with_empty_cells_up_to_the_widest_row_reads_alike(plan, tmp_path):
+    # Excel writes every row of a sheet as wide as its widest: headings and footnotes get trailing tabs too.
+    lines = SOURCE.read_text(encoding="utf-8").split("\n")
+    width = max(line.count("\t") for line in lines)
+    source = tmp_path / "source.txt"
+    source.write_text("\n".join(line + "\t" * (width - line.count("\t")) for line in lines), encoding="utf-8")
+    assert parse(source) == plan
+
+
 def test_doubled_quotes_inside_a_quoted_cell_are_one_quote(plan, tmp_path):
     vision = "次なる茨木のためのICTビジョン"
     text = SOURCE.read_text(encoding="utf-8").replace(f"「{vision}」", f'"{vision}"')
