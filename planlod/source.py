@@ -123,7 +123,7 @@ def _physical_lines(path: Path, encoding: str) -> list[str]:
         ) from None
     if "\x00" in text:
         raise source_error(path, text[: text.index("\x00")].count("\n") + 1, "source.nul")
-    lines = [t.removesuffix("\r") for t in text.split("\n")]
+    lines = [t.rstrip("\r") for t in text.split("\n")]
     for number, line in enumerate(lines, start=1):
         # Invisible in an editor, invalid in XML (RDF/XML, SPARQL XML results): never publish them.
         bad = _CONTROL.search(line)
