@@ -46,6 +46,13 @@ POOL_NAMES = {
 }  # fmt: skip
 STATUS = {"syntax": 400, "error": 400, "too-large": 400, "timeout": 503, "busy": 503, "crashed": 503}
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
+EMPTY_GRAPH = "urn:x-planlod:empty-graph"  # a graph no store has: the empty default graph
+# Names clients give in format= / output= besides our keys (SPARQLWrapper sends format=turtle, …)
+FORMAT_NAMES = {
+    "turtle": "ttl", "n3": "ttl", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld", "rdf+xml": "rdf",
+    "rdfxml": "rdf", "nquads": "nq", "n-quads": "nq",
+}  # fmt: skip
+GRAPH_NAMES = {"json": "jsonld", "xml": "rdf"}  # what the results names mean for a CONSTRUCT or DESCRIBE
 
 
 @bp.before_request
@@ -139,8 +146,9 @@ def read_request() -> tuple[str | None, list[str], list[str]]:
     return (queries[0] if queries else None), graphs[0], graphs[1]
 
 
-def asked_format(offered: tuple[Format, ...]) -> Format | None:
-    """The format named by ``format=`` or ``output=`` (a key or a media type), else the negotiated one.
+def asked_format(offered: tuple[Format, ...], graphs: bool = False) -> Format | None:
+    """The format named by ``format=`` or ``output=`` (a key, a usual name or a media type), else the
+    negotiated one. ``graphs``: the answer is RDF, where ``json`` and ``xml`` mean JSON-LD and RDF/XML.
 
     A name that is not offered for this query is :class:`Refused` (406), never silently replaced.
     """
@@ -148,6 +156,7 @@ def asked_format(offered: tuple[Format, ...]) -> Format | None:
     if not asked:
         return negotiate(accept_of(request), offered)
     wanted = asked.strip().lower()
+    wanted = ({**FORMAT_NAMES, **GRAPH_NAMES} if graphs else FORMAT_NAMES).get(wanted, wanted)
     found = by_key(wanted, offered) or next(
         (f for f in offered if wanted == f.media_type or wanted in f.aliases), None
     )
@@ -170,13 +179,12 @@ def endpoint() -> Response:
             return describe_service()
         verdict = check(query, get_backend().settings.max_query_bytes)
         offered = GRAPH_FORMATS if verdict.graph_query else RESULT_FORMATS
-        fmt = asked_format(offered)
+        fmt = asked_format(offered, graphs=verdict.graph_query)
         if fmt is None:
             raise Refused(406, f"no acceptable format; this query can be answered as {listing(offered)}")
     except Refused as refused:
         return problem(refused.status, in_asked_language(refused.message), query)
-    # Graphs the store does not have are empty graphs (SPARQL 1.1 Protocol); the engine never fetches one.
-    dataset = {"default_graphs": tuple(default_graphs), "named_graphs": tuple(named_graphs)}
+    dataset = query_dataset(verdict, default_graphs, named_graphs)
     try:
         if fmt is HTML:
             return results_page(query, verdict, dataset)
@@ -204,6 +212,20 @@ def in_asked_language(message: Callable[[str], str]) -> str:
         return message(lang())
     english, japanese = message("en"), message("ja")
     return english if english == japanese else f"{english}\n\n{japanese}"
+
+
+def query_dataset(verdict: Verdict, default_graphs: list[str], named_graphs: list[str]) -> dict:
+    """The dataset a query runs on: the Protocol's graphs, else its FROM / FROM NAMED, else the union.
+
+    A graph the store does not have is an empty graph (SPARQL 1.1 Protocol); the engine never
+    fetches one. The engine is always given the dataset explicitly: it reads the query's default
+    graph as the union of all graphs, which would otherwise hide FROM.
+    """
+    default, named = (default_graphs, named_graphs) if default_graphs or named_graphs else (
+        verdict.from_graphs, verdict.from_named)  # fmt: skip
+    if named and not default:
+        default = [EMPTY_GRAPH]  # only named graphs given: the default graph is empty, not the union
+    return {"default_graphs": tuple(default), "named_graphs": tuple(named)}
 
 
 def public_message(failed: QueryFailed, query: str, language: str) -> str:
@@ -284,7 +306,7 @@ def describe_service() -> Response:
     """No query: the query page for browsers, the SPARQL service description for machines."""
     offered = (HTML, *RDF_FORMATS)
     try:
-        fmt = asked_format(offered)
+        fmt = asked_format(offered, graphs=True)
     except Refused as refused:
         return error(refused.status, in_asked_language(refused.message))
     if fmt is None:

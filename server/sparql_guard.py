@@ -12,15 +12,18 @@ verdicts are kept in an LRU keyed by the exact text, since pyparsing is slow.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pyparsing import ParseBaseException
-from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
+from pyparsing import Keyword, ParseBaseException, ParserElement
+from rdflib.plugins.sparql import parser
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from planlod.sparql_errors import QueryProblem, from_rdflib, syntax_problem, undeclared_prefix
@@ -30,8 +33,8 @@ VERDICTS = 4096  # distinct query texts whose verdict is remembered
 
 READ_ONLY = ("this endpoint is read-only: SPARQL Update is not accepted",
              "このエンドポイントは読み取り専用です。SPARQL Update は受け付けません。")  # fmt: skip
-NO_LOAD = ("LOAD is refused: this server never fetches a URL a query names; SPARQL Update is not accepted",
-           "LOAD は受け付けません。このサーバーはクエリが示す URL を取得しません(SPARQL Update も受け付けません)。")  # fmt: skip
+NO_LOAD = ("LOAD is refused: this endpoint is read-only and never fetches a URL a query names",
+           "LOAD は受け付けません。このエンドポイントは読み取り専用で、クエリが示す URL を取得しません。")  # fmt: skip
 NO_SERVICE = ("SERVICE is refused: this server never fetches a URL a query names (no federation)",
               "SERVICE は受け付けません。このサーバーはクエリが示す URL を取得しません(連合検索なし)。")  # fmt: skip
 UNACCOUNTED = (
@@ -40,6 +43,8 @@ UNACCOUNTED = (
     "SERVICE は受け付けません。エンジンがどう読むか確かめられない位置(コメントなど)に SERVICE という語があります。"
     "取り除いてください。",
 )
+
+TOO_DEEP = ("the query is nested too deeply for this endpoint to check it", "クエリの入れ子が深すぎて検査できません")
 
 
 class Refused(ValueError):
@@ -59,9 +64,12 @@ class Refused(ValueError):
 
 @dataclass(frozen=True)
 class Verdict:
-    """A query the endpoint will run, and its form (SELECT, ASK, CONSTRUCT or DESCRIBE)."""
+    """A query the endpoint will run: its form (SELECT, ASK, CONSTRUCT or DESCRIBE) and the graphs
+    its FROM and FROM NAMED clauses name (which need not exist: a graph the store lacks is empty)."""
 
     form: str
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
 
     @property
     def graph_query(self) -> bool:
@@ -87,21 +95,75 @@ def query_form(text: str) -> str:
     return verdict.form if isinstance(verdict, Verdict) else "SELECT"
 
 
-# pyparsing's grammar objects and packrat cache are shared; parsing is CPU-bound under the GIL,
-# so one parse at a time costs nothing and keeps them safe from concurrent use.
-_PARSING = threading.Lock()
-
-
 @lru_cache(maxsize=VERDICTS)
 def decide(text: str) -> Verdict | Refused:
     """The verdict on one exact query text (remembered: a repeated query is not parsed again)."""
-    with _PARSING:
-        try:
-            tree = parseQuery(text)
-        except ParseBaseException as exc:
-            return _not_a_query(text, exc)
-        except ValueError as exc:  # a \\u escape that is no code point
-            return Refused(400, f"SPARQL syntax error: {exc}", f"SPARQL の構文エラー: {exc}")
+    return _parser().submit(_decide, text).result()
+
+
+# rdflib's grammar is right-recursive (a triple block holds the next one) and pyparsing spends
+# about 15 Python frames per level: a query of 100 triple patterns passes the default recursion
+# limit, and 1,000 (a 20 KB query) need ~15,000 frames. So the parse runs on one thread of its
+# own with a large stack and a raised recursion limit (only the limit is process-wide). One
+# thread also keeps pyparsing's shared grammar objects and packrat cache out of concurrent use;
+# parsing is CPU-bound under the GIL, so more threads would not parse faster.
+PARSER_STACK = 512 * 1024 * 1024  # address space; only the pages a deep parse touches are used
+RECURSION_LIMIT = 60_000
+_executor: tuple[int, ThreadPoolExecutor] | None = None
+_executor_lock = threading.Lock()
+
+
+def _parser() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None or _executor[0] != os.getpid():  # threads do not survive a fork
+            sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planlod-sparql-parser")
+            previous = threading.stack_size(PARSER_STACK)
+            try:
+                executor.submit(lambda: None).result()  # its one thread starts now, with the large stack
+            finally:
+                threading.stack_size(previous)
+            _executor = (os.getpid(), executor)
+        return _executor[1]
+
+
+class _FederatedPattern(Exception):
+    """rdflib matched the SERVICE keyword where a graph pattern goes."""
+
+
+def _stop_at_service(*_: object) -> None:
+    raise _FederatedPattern
+
+
+# rdflib's parse of a SERVICE pattern scans the whole query text again (Comp.postParse fills in
+# ``service_string``), so the cost grows with the square of the number of SERVICE clauses: 200
+# of them took 128 s of the server's CPU. The first one is refused anyway, so the parse stops
+# at its keyword. This changes rdflib's grammar for the whole process, where rdflib never
+# evaluates a SERVICE (the endpoint refuses federation).
+def _service_keyword() -> ParserElement:
+    """The SERVICE keyword element inside rdflib's ServiceGraphPattern rule."""
+    element: ParserElement = parser.ServiceGraphPattern
+    while not isinstance(element, Keyword):
+        element = element.exprs[0] if hasattr(element, "exprs") else element.expr
+    assert element.match.upper() == "SERVICE", element
+    return element
+
+
+_service_keyword().add_parse_action(_stop_at_service)
+
+
+def _decide(text: str) -> Verdict | Refused:
+    try:
+        tree = parser.parseQuery(text)
+    except _FederatedPattern:
+        return Refused(400, *NO_SERVICE)
+    except ParseBaseException as exc:
+        return _not_a_query(text, exc)
+    except ValueError as exc:  # a \\u escape that is no code point
+        return Refused(400, f"SPARQL syntax error: {exc}", f"SPARQL の構文エラー: {exc}")
+    except RecursionError:  # deeper than RECURSION_LIMIT allows
+        return Refused(400, *TOO_DEEP)
     prologue, body = tree[0], tree[1]
     nodes = list(_walk(tree))
     if any(isinstance(n, CompValue) and n.name == "ServiceGraphPattern" for n in nodes):
@@ -113,7 +175,20 @@ def decide(text: str) -> Verdict | Refused:
         if isinstance(node, CompValue) and node.name == "pname" and _prefix(node) not in declared:
             problem = undeclared_prefix(text, _prefix(node))
             return Refused(400, problem.message("en"), problem.message("ja"), problem)
-    return Verdict(QUERY_FORMS[body.name])
+    default, named = _dataset(prologue, body)
+    return Verdict(QUERY_FORMS[body.name], default, named)
+
+
+def _dataset(prologue: object, body: CompValue) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The graphs FROM and FROM NAMED name, as absolute IRIs (prefixes and BASE resolved)."""
+    if "datasetClause" not in body:
+        return (), ()
+    from rdflib.plugins.sparql.algebra import translatePrologue
+
+    resolved = translatePrologue(prologue, None)
+    default = [str(resolved.absolutize(c["default"])) for c in body["datasetClause"] if "default" in c]
+    named = [str(resolved.absolutize(c["named"])) for c in body["datasetClause"] if "named" in c]
+    return tuple(default), tuple(named)
 
 
 def _prefix(node: CompValue) -> str:
@@ -154,8 +229,8 @@ def _unaccounted_service(text: str, nodes: list[object]) -> bool:
 def _not_a_query(text: str, exc: ParseBaseException) -> Refused:
     """An update (403), or a query neither rdflib nor the engine can read (400, with where and why)."""
     try:
-        update = parseUpdate(text)
-    except (ParseBaseException, ValueError):
+        update = parser.parseUpdate(text)
+    except (ParseBaseException, ValueError, RecursionError, _FederatedPattern):
         update = None
     if update is not None and "request" in update:
         load = any(isinstance(n, CompValue) and n.name == "Load" for n in _walk(update))
@@ -198,6 +273,6 @@ def _engine_reading(text: str) -> str | None:
 def _expanded(text: str) -> str:
     """The text as rdflib reads it, ``\\u`` escapes expanded (as it is, when one is no code point)."""
     try:
-        return expandUnicodeEscapes(text)
+        return parser.expandUnicodeEscapes(text)
     except ValueError:
         return text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
 import threading
 import xml.etree.ElementTree as ET
 
@@ -14,6 +13,7 @@ from rdflib import Graph, URIRef
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from planlod.vocab import JCP
+from tests.conftest import connected
 
 COUNT = "PREFIX jcp: <https://w3id.org/jp-cityplan/def#> SELECT (COUNT(?i) AS ?n) WHERE { ?i a jcp:Initiative }"
 CONSTRUCT = (
@@ -133,26 +133,6 @@ def test_updates_are_forbidden(client, request_kwargs):
     assert count_of(client.get("/sparql", query_string={"query": COUNT})) == 23
 
 
-@pytest.fixture
-def listener():
-    """A local TCP listener that records whether anyone connected to it."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.5)
-    yield server
-    server.close()
-
-
-def connected(server: socket.socket) -> bool:
-    try:
-        conn, _ = server.accept()
-    except TimeoutError:
-        return False
-    conn.close()
-    return True
-
-
 @pytest.mark.parametrize(
     "template",
     [
@@ -175,16 +155,31 @@ def test_keywords_inside_strings_are_not_refused(client):
     assert client.get("/sparql", query_string={"query": query}).status_code == 200
 
 
-def test_load_and_remote_from_are_refused(client, listener):
+def test_load_is_refused_and_never_contacted(client, listener):
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/data.ttl"
-    load = client.post("/sparql", data={"query": f"LOAD <{url}>"})
-    assert load.status_code in (400, 403)
-    remote = client.get("/sparql", query_string={"query": f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}"})
-    assert remote.status_code == 400 and "never fetches" in remote.get_data(as_text=True)
-    named = client.get("/sparql", query_string={"query": f"SELECT * FROM NAMED <{url}> WHERE {{ ?s ?p ?o }}"})
-    assert named.status_code == 400
-    graph_param = client.get("/sparql", query_string={"query": "ASK {}", "named-graph-uri": url})
-    assert graph_param.status_code == 400
+    for request in ({"data": {"query": f"LOAD <{url}>"}},
+                    {"data": f"LOAD <{url}>".encode(), "content_type": "application/sparql-update"}):  # fmt: skip
+        load = client.post("/sparql", **request)
+        assert load.status_code == 403 and "read-only" in load.get_data(as_text=True)
+    assert not connected(listener)
+
+
+def empty_answer(response) -> bool:
+    return response.status_code == 200 and json.loads(response.get_data())["results"]["bindings"] == []
+
+
+def test_unknown_graphs_are_empty_and_never_fetched(client, listener):
+    """SPARQL 1.1 Protocol: a graph the store does not have is an empty graph; nothing is fetched."""
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/data.ttl"
+    accept = {"Accept": "application/sparql-results+json"}
+    asked = [
+        {"query": f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}"},
+        {"query": f"SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
+        {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": url},
+        {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": url},
+    ]
+    for query_string in asked:
+        assert empty_answer(client.get("/sparql", query_string=query_string, headers=accept)), query_string
     assert not connected(listener)
 
 
