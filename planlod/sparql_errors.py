@@ -60,8 +60,10 @@ class QueryProblem:
             head = f"SPARQL の構文エラー({where}): "
             if not expected:
                 return head + (f"{found}から先を読めません。" if found else "クエリが途中で終わっています。") + reason
-            return head + (f"{found}があります。" if found else "クエリが途中で終わっています。") + (
-                f"ここに書けるのは {expected} です。{reason}"
+            return (
+                head
+                + (f"{found}があります。" if found else "クエリが途中で終わっています。")
+                + (f"ここに書けるのは {expected} です。{reason}")
             )
         head = f"SPARQL syntax error at {where}: "
         if not expected:
@@ -77,8 +79,13 @@ class QueryProblem:
             return f'The prefix "{name}" is not declared ({where}). Add this line at the top: {declare}'
         known = ", ".join(f"{p}:" for p in sorted(data_prefixes()))
         if ja:
-            return f"接頭辞「{name}」が宣言されていません({where})。PREFIX {name} <…> で宣言してください。データが使う接頭辞: {known}"
-        return f'The prefix "{name}" is not declared ({where}). Declare it with PREFIX {name} <…>. The data uses {known}'
+            return (
+                f"接頭辞「{name}」が宣言されていません({where})。PREFIX {name} <…> で宣言してください。"
+                f"データが使う接頭辞: {known}"
+            )
+        return (
+            f'The prefix "{name}" is not declared ({where}). Declare it with PREFIX {name} <…>. The data uses {known}'
+        )
 
     def _pointer(self) -> str:
         number = f"{self.line} | "

@@ -189,8 +189,8 @@ class SparqlBackend(Backend):
         text = with_values(request.text, bindings)
         graph_query = query_form(text) in ("CONSTRUCT", "DESCRIBE")
         rows = request.result_format == "rows"
-        wrapper = self._wrapper(text, TURTLE if graph_query else RESULT_FORMATS["json" if rows else request.result_format],
-                                self.settings.query_timeout)  # fmt: skip
+        results = RESULT_FORMATS["json" if rows else request.result_format]
+        wrapper = self._wrapper(text, TURTLE if graph_query else results, self.settings.query_timeout)
         for graph in request.default_graphs:
             wrapper.addDefaultGraph(graph)
         for graph in request.named_graphs:
@@ -200,8 +200,10 @@ class SparqlBackend(Backend):
             raise QueryFailed("too-large", f"the answer is larger than {request.max_bytes} bytes")
         if rows:
             # The store ran the query under its own time limit; the page is cut from its bounded answer.
-            answer = ox.parse(body, format=ox.RdfFormat.TURTLE) if graph_query else ox.parse_query_results(
-                body, format=ox.QueryResultsFormat.JSON
+            answer = (
+                ox.parse(body, format=ox.RdfFormat.TURTLE)
+                if graph_query
+                else ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
             )
             return QueryAnswer("rows", "rows", page(answer, request.row_offset, request.row_limit))
         if not graph_query:

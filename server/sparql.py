@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import math
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -30,6 +32,7 @@ from server.negotiation import HTML, RDF_FORMATS, Format, accept_of, by_key, neg
 from server.sparql_guard import Refused, Verdict, check
 
 bp = Blueprint("sparql", __name__)
+log = logging.getLogger(__name__)
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -157,9 +160,7 @@ def asked_format(offered: tuple[Format, ...], graphs: bool = False) -> Format | 
         return negotiate(accept_of(request), offered)
     wanted = asked.strip().lower()
     wanted = ({**FORMAT_NAMES, **GRAPH_NAMES} if graphs else FORMAT_NAMES).get(wanted, wanted)
-    found = by_key(wanted, offered) or next(
-        (f for f in offered if wanted == f.media_type or wanted in f.aliases), None
-    )
+    found = by_key(wanted, offered) or next((f for f in offered if wanted == f.media_type or wanted in f.aliases), None)
     if found is None:
         raise Refused(406, f"format {asked!r} is not offered for this query; it can be answered as {listing(offered)}")
     return found
@@ -196,8 +197,8 @@ def endpoint() -> Response:
             **dataset,
         ))  # fmt: skip
     except QueryFailed as failed:
-        return problem(STATUS.get(failed.kind, 400), in_asked_language(lambda lang: public_message(failed, query, lang)),
-                       query)  # fmt: skip
+        message = in_asked_language(partial(public_message, failed, query))
+        return problem(STATUS.get(failed.kind, 400), message, query)
     return Response(answer.body, 200, content_type=fmt.content_type)
 
 
@@ -241,7 +242,7 @@ def public_message(failed: QueryFailed, query: str, language: str) -> str:
     if failed.kind == "error":
         detail = str(failed)
         if "://" in detail:
-            current_app.logger.warning("query failed: %s", detail)
+            log.warning("query failed: %s", detail)
             return "クエリを評価できませんでした" if language == "ja" else "the query could not be evaluated"
         return (f"クエリを評価できませんでした: {detail}" if language == "ja"
                 else f"the query could not be evaluated: {detail}")  # fmt: skip
@@ -256,7 +257,9 @@ def results_page(query: str, verdict: Verdict, dataset: dict) -> Response:
     except ValueError:
         number = 0
     if number < 1:
-        return problem(400, "page must be a whole number from 1" if lang() == "en" else "page は 1 以上の整数です", query)
+        return problem(
+            400, "page must be a whole number from 1" if lang() == "en" else "page は 1 以上の整数です", query
+        )
     limit = settings.html_rows
     answer = get_backend().run_query(QueryRequest(
         text=query, result_format="rows", row_offset=(number - 1) * limit, row_limit=limit,

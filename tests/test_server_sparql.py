@@ -264,3 +264,72 @@ def test_every_example_on_the_query_page_answers(client):
                                headers={"Accept": "application/sparql-results+json"})  # fmt: skip
         assert response.status_code == 200, text[:80]
         assert json.loads(response.get_data())["results"]["bindings"], f"no rows: {text[:80]}"
+
+
+# -- SPARQL 1.1 Protocol corner cases (issue 14) -------------------------------------------------
+
+
+def test_from_is_honoured_not_replaced_by_the_union(client):
+    graph = "https://w3id.org/jp-cityplan/id/272116/5th/graph/sdg-suggestions"
+    from_suggestions = f"SELECT (COUNT(?i) AS ?n) FROM <{graph}> WHERE {{ ?i a <{JCP.Initiative}> }}"
+    assert count_of(client.get("/sparql", query_string={"query": from_suggestions})) == 0
+    assert count_of(client.get("/sparql", query_string={"query": COUNT})) == 23
+
+
+def test_two_queries_are_400(client):
+    twice = client.get("/sparql", query_string=[("query", COUNT), ("query", "ASK {}")])
+    assert twice.status_code == 400 and "2 queries" in twice.get_data(as_text=True)
+    mixed = client.post("/sparql?query=ASK%7B%7D", data={"query": COUNT})
+    assert mixed.status_code == 400
+    direct = client.post("/sparql?query=ASK%7B%7D", data=COUNT.encode(), content_type="application/sparql-query")
+    assert direct.status_code == 400
+
+
+def test_a_form_post_without_a_query_is_400_not_the_page(client):
+    response = client.post("/sparql", data={"format": "json"}, headers={"Accept": "text/html"})
+    assert response.status_code == 400
+    assert "query=" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("parameter", ["format", "output"])
+def test_an_unknown_format_is_406_with_the_list(client, parameter):
+    response = client.get("/sparql", query_string={"query": COUNT, parameter: "foo"})
+    assert response.status_code == 406
+    body = response.get_data(as_text=True)
+    assert "'foo'" in body and "application/sparql-results+json" in body and "text/csv" in body
+    graph = client.get("/sparql", query_string={"query": CONSTRUCT, parameter: "csv"})
+    assert graph.status_code == 406 and "text/turtle" in graph.get_data(as_text=True)
+    page = client.get("/sparql", query_string={parameter: "foo"})
+    assert page.status_code == 406
+
+
+@pytest.mark.parametrize(("name", "media_type"), [("turtle", "text/turtle"), ("json", "application/ld+json"),
+                                                  ("application/n-triples", "application/n-triples")])  # fmt: skip
+def test_usual_format_names_are_understood(client, name, media_type):
+    response = client.get("/sparql", query_string={"query": CONSTRUCT, "format": name})
+    assert response.status_code == 200 and response.content_type.startswith(media_type)
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"headers": {"Accept": "text/html"}},  # the query page
+        {"headers": {"Accept": "text/turtle"}},  # the service description
+        {"query_string": {"query": COUNT}},
+        {"query_string": {"query": COUNT}, "headers": {"Accept": "image/png"}},  # 406
+        {"query_string": {"query": "SELEC"}, "headers": {"Accept": "text/html"}},  # an error on the page
+        {"query_string": {"query": "SELEC"}},  # a Protocol error
+    ],
+)
+def test_every_answer_varies_by_accept(client, request_kwargs):
+    response = client.get("/sparql", **request_kwargs)
+    assert "Accept" in response.vary
+
+
+def test_negotiated_404_and_406_of_resources_vary_by_accept(client):
+    missing = client.get("/id/272116/5th/initiative/99-99-99", headers={"Accept": "text/turtle"})
+    assert missing.status_code == 404 and "Accept" in missing.vary
+    missing_doc = client.get("/doc/272116/5th/initiative/99-99-99", headers={"Accept": "text/html"})
+    assert missing_doc.status_code == 404 and "Accept" in missing_doc.vary
+    unacceptable = client.get("/id/272116/5th/initiative/7-1-2", headers={"Accept": "image/png"})
+    assert unacceptable.status_code == 406 and "Accept" in unacceptable.vary

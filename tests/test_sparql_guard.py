@@ -52,9 +52,9 @@ REFUSED = [
     "DESCRIBE ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     # comments and strings before it, every quote form, with escapes
     "SELECT * WHERE {{ # a comment with ' and \" and {{\n SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "SELECT * WHERE {{ FILTER(?o != \"a\\\"#\") SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    'SELECT * WHERE {{ FILTER(?o != "a\\"#") SERVICE <{url}> {{ ?s ?p ?o }} }}',
     "SELECT * WHERE {{ FILTER(?o != 'a\\'#') SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "SELECT * WHERE {{ FILTER(?o != \"\"\"a\"#\n\"\"\") SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    'SELECT * WHERE {{ FILTER(?o != """a"#\n""") SERVICE <{url}> {{ ?s ?p ?o }} }}',
     "SELECT * WHERE {{ FILTER(?o != '''a'#\n''') SERVICE <{url}> {{ ?s ?p ?o }} }}",
     "SELECT * WHERE {{ ?s <urn:a#'> ?o . SERVICE <{url}> {{ ?s ?p ?o }} }}",
     # escapes of the keyword itself (rdflib expands \\u before parsing), and the word in a comment
@@ -76,7 +76,7 @@ ALLOWED = [
     "PREFIX ex: <urn:ex:> SELECT * WHERE { ?s ex:service ?o . ?service ex:a ?x }",
     "PREFIX : <urn:ex:> SELECT * WHERE { ?s :SERVICE ?o }",
     "SELECT * WHERE { ?s <urn:service#SERVICE> ?o }",
-    "SELECT ?x WHERE { BIND(\"SERVICE <http://127.0.0.1:1/> { ?a ?b ?c }\" AS ?x) }",
+    'SELECT ?x WHERE { BIND("SERVICE <http://127.0.0.1:1/> { ?a ?b ?c }" AS ?x) }',
     "SELECT ?x WHERE { BIND('service' AS ?x) }",
     'SELECT ?x WHERE { BIND("""a "SERVICE" \n in a long string""" AS ?x) }',
     "SELECT ?x WHERE { BIND('''it's a service''' AS ?x) }",
@@ -161,7 +161,9 @@ def assemble(before: list[str], element: str, after: list[str], separator: str) 
     body = separator.join([*before, element, *after])
     for number in range(body.count("?BOUND")):
         body = body.replace("?BOUND", f"?bound{number}", 1)
-    return f"PREFIX ex: <urn:ex:>\nPREFIX svc: <{URL}>\nSELECT * WHERE {{ VALUES ?endpoint {{ <{URL}> }} {body} }} LIMIT 1"
+    return (
+        f"PREFIX ex: <urn:ex:>\nPREFIX svc: <{URL}>\nSELECT * WHERE {{ VALUES ?endpoint {{ <{URL}> }} {body} }} LIMIT 1"
+    )
 
 
 service_queries = st.builds(

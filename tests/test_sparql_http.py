@@ -88,7 +88,9 @@ def test_vary_accept_on_the_query_page_over_http(served):
         assert "Accept" in response.headers.get("Vary", "")
     with pytest.raises(urllib.error.HTTPError) as not_acceptable:
         urllib.request.urlopen(
-            urllib.request.Request(f"http://127.0.0.1:{served}/sparql?query=ASK%7B%7D", headers={"Accept": "image/png"}),
+            urllib.request.Request(
+                f"http://127.0.0.1:{served}/sparql?query=ASK%7B%7D", headers={"Accept": "image/png"}
+            ),
             timeout=30,
         )
     not_acceptable.value.close()
