@@ -187,7 +187,7 @@ class SparqlBackend(Backend):
     def run_query(self, request: QueryRequest) -> QueryAnswer:
         bindings = {name: _to_rdflib(decode_term(term)) for name, term in request.bindings}
         text = with_values(request.text, bindings)
-        graph_query = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        graph_query = query_form(request.text) in ("CONSTRUCT", "DESCRIBE")  # the unbound text: decided once
         rows = request.result_format == "rows"
         results = RESULT_FORMATS["json" if rows else request.result_format]
         wrapper = self._wrapper(text, TURTLE if graph_query else results, self.settings.query_timeout)

@@ -109,6 +109,7 @@ def decide(text: str) -> Verdict | Refused:
 # parsing is CPU-bound under the GIL, so more threads would not parse faster.
 PARSER_STACK = 512 * 1024 * 1024  # address space; only the pages a deep parse touches are used
 RECURSION_LIMIT = 60_000
+sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
 _executor: tuple[int, ThreadPoolExecutor] | None = None
 _executor_lock = threading.Lock()
 
@@ -117,7 +118,6 @@ def _parser() -> ThreadPoolExecutor:
     global _executor
     with _executor_lock:
         if _executor is None or _executor[0] != os.getpid():  # threads do not survive a fork
-            sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planlod-sparql-parser")
             previous = threading.stack_size(PARSER_STACK)
             try:

@@ -182,7 +182,8 @@ benign_queries = st.builds(
     ]),
     st.lists(noise, max_size=5), st.sampled_from([" ", "\n", "\t"]),
 )  # fmt: skip
-GENERATED = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# 200: enough for hypothesis to find the lexer's `\#` bypass of issue 12 (40 were not)
+GENERATED = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @GENERATED
@@ -193,7 +194,7 @@ def test_generated_service_queries_are_refused(client, listener, query):
     assert not connected(listener, wait=0)
 
 
-@GENERATED
+@settings(GENERATED, max_examples=100)
 @given(query=benign_queries)
 def test_generated_benign_queries_are_answered(client, listener, query):
     response = ask(client, query.replace(URL, url_of(listener)))
