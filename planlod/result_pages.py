@@ -8,7 +8,8 @@ page (a small JSON document) reaches the server process that renders the HTML ta
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable
+from typing import Any
 
 TRIPLE_VARIABLES = ("subject", "predicate", "object")
 
@@ -26,14 +27,14 @@ def page(result: object, offset: int, limit: int) -> bytes:
         return _dump({"vars": [], "rows": [], "total": 0, "truncated": False, "boolean": bool(result)})
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        rows: Iterable[list] = ([solution[n] for n in names] for solution in result)
+        cells: Callable[[Any], list] = lambda solution: [solution[n] for n in names]  # noqa: E731
     else:
         names = list(TRIPLE_VARIABLES)
-        rows = ([t.subject, t.predicate, t.object] for t in result)  # type: ignore[attr-defined]
+        cells = lambda triple: [triple.subject, triple.predicate, triple.object]  # noqa: E731
     shown, total = [], 0
-    for row in rows:
-        if offset <= total < offset + limit:
-            shown.append([term_json(term) for term in row])
+    for item in result:  # type: ignore[attr-defined]
+        if offset <= total < offset + limit:  # only the page's rows are read: counting the rest is cheap
+            shown.append([term_json(term) for term in cells(item)])
         total += 1
     return _dump({"vars": names, "rows": shown, "total": total, "truncated": total > len(shown)})
 
