@@ -85,7 +85,9 @@ def check(text: str, max_bytes: int) -> Verdict:
         raise Refused(400, "the query is empty", "クエリが空です")
     verdict = decide(text)
     if isinstance(verdict, Refused):
-        raise verdict
+        # The refusal is remembered and raised again for the same text: without its last traceback,
+        # which would otherwise grow with every raise and keep each request's frames alive.
+        raise verdict.with_traceback(None)
     return verdict
 
 
