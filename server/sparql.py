@@ -29,7 +29,7 @@ from planlod.sparql_errors import describe_engine_error
 from server.backend import get_backend, named_queries
 from server.i18n import LANGS, lang
 from server.negotiation import HTML, RDF_FORMATS, Format, accept_of, by_key, negotiate
-from server.sparql_guard import Refused, Verdict, check
+from server.sparql_guard import READ_ONLY, Refused, Verdict, check
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger(__name__)
@@ -96,8 +96,12 @@ def vary(response: Response) -> Response:
 
 
 def error(status: int, message: str) -> Response:
-    response = Response(f"{status} {message}\n", status, content_type="text/plain; charset=utf-8")
-    if status == 503:
+    return retry_later(Response(f"{status} {message}\n", status, content_type="text/plain; charset=utf-8"))
+
+
+def retry_later(response: Response) -> Response:
+    """A 503 (no worker free, out of time) says when to try again."""
+    if response.status_code == 503:
         response.headers["Retry-After"] = "5"
     return response
 
@@ -115,19 +119,14 @@ def problem(status: int, message: str, query: str | None) -> Response:
     if query is None or not wants_page():
         return error(status, message)
     body = render_template("sparql.html", query=query, examples=examples(), error=message, results=None)
-    response = Response(body, status, content_type=HTML.content_type)
-    if status == 503:
-        response.headers["Retry-After"] = "5"
-    return response
+    return retry_later(Response(body, status, content_type=HTML.content_type))
 
 
 def read_request() -> tuple[str | None, list[str], list[str]]:
     """The query and dataset of a Protocol request, or :class:`Refused`."""
     content_type = (request.mimetype or "").lower()
-    if request.method == "POST" and content_type == "application/sparql-update":
-        raise Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
-    if "update" in request.values:
-        raise Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    if (request.method == "POST" and content_type == "application/sparql-update") or "update" in request.values:
+        raise Refused(403, *READ_ONLY)
     if request.method == "POST" and content_type == "application/sparql-query":
         limit = current_app.config["PLANLOD"].max_query_bytes
         if (request.content_length or 0) > limit:
