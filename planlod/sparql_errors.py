@@ -35,6 +35,7 @@ class QueryProblem:
     prefix: str | None = None  # an undeclared prefix
     namespace: str | None = None  # the namespace the data uses under that prefix
     checker_only: bool = False  # the engine reads the query, the endpoint's checker cannot
+    caret: int = 0  # where the caret goes in the excerpt, when it is cut from a long line (else column)
 
     def message(self, lang: Lang = "en") -> str:
         """A few lines: what, where, the line with a caret under the column."""
@@ -89,7 +90,7 @@ class QueryProblem:
 
     def _pointer(self) -> str:
         number = f"{self.line} | "
-        return f"{number}{self.excerpt}\n{' ' * (len(number) - 2)}| {' ' * (self.column - 1)}^"
+        return f"{number}{self.excerpt}\n{' ' * (len(number) - 2)}| {' ' * ((self.caret or self.column) - 1)}^"
 
 
 @lru_cache(maxsize=1)
@@ -109,23 +110,29 @@ def data_prefixes() -> dict[str, str]:
     return found
 
 
-def _locate(text: str, line: int, column: int) -> tuple[str, str]:
-    """The line at fault and the token found at the position."""
+EXCERPT = 100  # characters of the line at fault that are shown (a query may be one long line)
+
+
+def _locate(text: str, line: int, column: int) -> tuple[str, str, int]:
+    """The line at fault (cut around the column when long), the token found there, the caret's place."""
     lines = text.split("\n")
-    excerpt = lines[line - 1] if 0 < line <= len(lines) else ""
-    rest = excerpt[column - 1 :].lstrip() if column <= len(excerpt) else ""
+    whole = lines[line - 1].rstrip() if 0 < line <= len(lines) else ""
+    rest = whole[column - 1 :].lstrip() if column <= len(whole) else ""
     if not rest and line < len(lines):
         rest = "\n".join(lines[line:]).lstrip()
     found = re.match(r"[\w:?$.\-\\%]+|\S", rest)
-    return excerpt.rstrip(), found.group() if found else ""
+    start = max(0, min(column - 1 - EXCERPT * 2 // 3, len(whole) - EXCERPT))
+    excerpt = ("…" if start else "") + whole[start : start + EXCERPT] + ("…" if start + EXCERPT < len(whole) else "")
+    return excerpt, found.group()[:40] if found else "", column - start + (1 if start else 0)
 
 
 def undeclared_prefix(text: str, prefix: str, line: int = 0, column: int = 0) -> QueryProblem:
     """A prefixed name whose prefix the query does not declare; found in the text when not placed."""
     if not line:
         line, column = _first_use(text, prefix)
-    excerpt, found = _locate(text, line, column)
-    return QueryProblem(line, column, excerpt, found, prefix=prefix, namespace=data_prefixes().get(prefix))
+    excerpt, found, caret = _locate(text, line, column)
+    namespace = data_prefixes().get(prefix)
+    return QueryProblem(line, column, excerpt, found, prefix=prefix, namespace=namespace, caret=caret)
 
 
 def _first_use(text: str, prefix: str) -> tuple[int, int]:
@@ -151,8 +158,8 @@ def from_engine(text: str, message: str) -> QueryProblem | None:
         if name is not None:
             start = column - len(name.group())
             return undeclared_prefix(text, name.group(1) or "", line, start)
-    excerpt, found = _locate(text, line, column)
-    return QueryProblem(line, column, excerpt, found, tokens, "; ".join(reasons))
+    excerpt, found, caret = _locate(text, line, column)
+    return QueryProblem(line, column, excerpt, found, tokens, "; ".join(reasons), caret=caret)
 
 
 def from_rdflib(text: str, exc: Exception, *, query_form: bool = False, checker_only: bool = False) -> QueryProblem:
@@ -162,9 +169,9 @@ def from_rdflib(text: str, exc: Exception, *, query_form: bool = False, checker_
     inside, so it is given only when the caller knows the query form itself is at fault.
     """
     line, column = getattr(exc, "lineno", 1) or 1, getattr(exc, "col", 1) or 1
-    excerpt, found = _locate(text, line, column)
+    excerpt, found, caret = _locate(text, line, column)
     expected = QUERY_FORMS if query_form else ()
-    return QueryProblem(line, column, excerpt, found, expected, checker_only=checker_only)
+    return QueryProblem(line, column, excerpt, found, expected, checker_only=checker_only, caret=caret)
 
 
 def syntax_problem(text: str, rdflib_error: Exception, engine_message: str | None) -> QueryProblem:
