@@ -6,6 +6,7 @@ The same account on the HTML query page, in the Protocol's text answer and in th
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import pyoxigraph as ox
 import pytest
@@ -108,3 +109,12 @@ def test_the_cli_explains_too(settings, release, locale, expected):
                                 env={"LC_ALL": locale, "LANG": locale})  # fmt: skip
     assert result.exit_code == 1
     assert expected in result.output and "SELEC" in result.output and "Traceback" not in result.output
+
+
+def test_a_long_one_line_query_is_shown_around_the_mistake(client):
+    triples = " ".join(f"?s <urn:ex:p{i}> ?o{i} ." for i in range(200))
+    query = f"SELECT * WHERE {{ {triples} }} LIMIT x"
+    body = protocol_error(client, query)
+    assert len(body) < 1000  # not the whole 5 KB line, twice
+    excerpt, caret = next((a, b) for a, b in pairwise(body.splitlines()) if b.endswith("^"))
+    assert excerpt.endswith("LIMIT x") and caret.index("^") == len(excerpt) - 1
