@@ -81,6 +81,8 @@ class Settings:
     query_timeout: float = 10.0
     max_query_bytes: int = 20_000
     max_response_bytes: int = 50_000_000
+    # Rows per page of the query page's HTML results (counted and sliced in the query worker).
+    html_rows: int = 500
     # Processes that run user SPARQL, so a runaway query can be killed (one per core is plenty).
     query_workers: int = 2
     # Incoming links listed on a resource (the actor concepts are pointed at by every commitment).
@@ -109,6 +111,8 @@ class Settings:
             raise ConfigError(f"shacl_engine must be one of {', '.join(ENGINES)}, got {self.shacl_engine!r}")
         if self.query_timeout <= 0:
             raise ConfigError("query_timeout must be positive")
+        if self.html_rows < 1:
+            raise ConfigError("html_rows must be 1 or more")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

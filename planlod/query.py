@@ -8,6 +8,8 @@ from pathlib import Path
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, Variable
 from rdflib.term import Node
 
+from planlod.sparql_errors import cli_lang, describe_engine_error
+
 RESULT_FORMATS = {
     "json": QueryResultsFormat.JSON,
     "xml": QueryResultsFormat.XML,
@@ -38,7 +40,7 @@ def run(store: Store, text: str, bindings: dict[str, Node] | None = None) -> Que
     try:
         return store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        raise QueryError(describe_engine_error(text, str(exc), cli_lang())) from None
 
 
 def format_results(store: Store, text: str, fmt: str, bindings: dict[str, Node] | None = None) -> str:

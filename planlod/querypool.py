@@ -39,6 +39,9 @@ class QueryRequest:
     max_bytes: int = 50_000_000
     # variable → term, bound by substitution (never spliced into the text); see encode_term
     bindings: tuple[tuple[str, tuple[str, str, str, str]], ...] = ()
+    # result_format "rows": one page of the answer for the HTML table (planlod.result_pages)
+    row_offset: int = 0
+    row_limit: int = 500
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,10 @@ def execute(store: object, request: QueryRequest) -> QueryAnswer:
     if request.bindings:
         options["substitutions"] = {ox.Variable(name): decode_term(term) for name, term in request.bindings}
     result = store.query(request.text, **options)  # type: ignore[attr-defined]
+    if request.result_format == "rows":
+        from planlod.result_pages import page
+
+        return QueryAnswer("rows", "rows", page(result, request.row_offset, request.row_limit))
     out = _Bounded(request.max_bytes)
     if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"

@@ -25,7 +25,7 @@ from server.backend import get_backend, named_queries
 from server.caching import cached_response
 from server.i18n import lang
 from server.negotiation import HTML, Format, accept_of, by_key, negotiate
-from server.sparql import STATUS
+from server.sparql import STATUS, public_message
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -96,7 +96,7 @@ def run(name: str) -> Response:
             backend, key, fmt.content_type, lambda: answer(query, bindings, limit, offset, fmt), vary=("Accept",)
         )
     except QueryFailed as failed:
-        return problem(STATUS.get(failed.kind, 400), str(failed))
+        return problem(STATUS.get(failed.kind, 400), public_message(failed, query.text, lang()))
 
 
 def answer(query: NamedQuery, bindings: dict, limit: int, offset: int, fmt: Format) -> tuple[bytes, dict[str, str]]:

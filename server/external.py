@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
+import logging
 import tempfile
 import threading
 import time
@@ -32,9 +33,11 @@ from planlod.config import Settings
 from planlod.publish import DCTERMS, VOID, StoreEndpoints, release_graph_iri
 from planlod.queries import with_values
 from planlod.querypool import QueryAnswer, QueryFailed, QueryRequest, decode_term
+from planlod.result_pages import page
 from server.backend import Backend, Quad, ReleaseInfo, StoreUnavailable
-from server.sparql_guard import inspect, query_form
+from server.sparql_guard import query_form
 
+log = logging.getLogger(__name__)
 RESULT_FORMATS = {"json": JSON, "xml": XML, "csv": CSV, "tsv": TSV}
 DUMP_FORMATS = {
     "dataset.nq": ox.RdfFormat.N_QUADS,
@@ -94,13 +97,17 @@ class SparqlBackend(Backend):
         except QueryBadFormed as exc:
             raise QueryFailed("syntax", f"SPARQL syntax error (the store says: {_store_says(exc)})") from None
         except SPARQLWrapperException as exc:
-            raise QueryFailed("error", f"the store could not answer: {_store_says(exc)}") from None
+            # What the store says about anything but the query's syntax stays in the log: a remote
+            # status or body is never echoed to a client.
+            log.warning("the store could not answer: %s", _store_says(exc))
+            raise QueryFailed("error", "the store could not answer this query") from None
         except TimeoutError:
             raise QueryFailed("timeout", self._timeout_message()) from None
         except urllib.error.HTTPError as exc:
             if exc.code >= 500:
                 raise StoreUnavailable(f"the store answered {exc.code}") from None
-            raise QueryFailed("error", f"the store answered {exc.code} {exc.reason}") from None
+            log.warning("the store answered %s %s", exc.code, exc.reason)
+            raise QueryFailed("error", "the store could not answer this query") from None
         except (urllib.error.URLError, ConnectionError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, TimeoutError):
@@ -180,9 +187,10 @@ class SparqlBackend(Backend):
     def run_query(self, request: QueryRequest) -> QueryAnswer:
         bindings = {name: _to_rdflib(decode_term(term)) for name, term in request.bindings}
         text = with_values(request.text, bindings)
-        graph_query = query_form(inspect(text).words) in ("CONSTRUCT", "DESCRIBE")
-        wrapper = self._wrapper(text, TURTLE if graph_query else RESULT_FORMATS[request.result_format],
-                                self.settings.query_timeout)  # fmt: skip
+        graph_query = query_form(request.text) in ("CONSTRUCT", "DESCRIBE")  # the unbound text: decided once
+        rows = request.result_format == "rows"
+        results = RESULT_FORMATS["json" if rows else request.result_format]
+        wrapper = self._wrapper(text, TURTLE if graph_query else results, self.settings.query_timeout)
         for graph in request.default_graphs:
             wrapper.addDefaultGraph(graph)
         for graph in request.named_graphs:
@@ -190,6 +198,14 @@ class SparqlBackend(Backend):
         body = self._raw(wrapper)
         if len(body) > request.max_bytes:
             raise QueryFailed("too-large", f"the answer is larger than {request.max_bytes} bytes")
+        if rows:
+            # The store ran the query under its own time limit; the page is cut from its bounded answer.
+            answer = (
+                ox.parse(body, format=ox.RdfFormat.TURTLE)
+                if graph_query
+                else ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            )
+            return QueryAnswer("rows", "rows", page(answer, request.row_offset, request.row_limit))
         if not graph_query:
             kind = "boolean" if b'"boolean"' in body[:200] or b"<boolean>" in body else "solutions"
             return QueryAnswer(kind, request.result_format, body)

@@ -69,6 +69,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "results": ("結果", "Results"),
     "results_format": ("結果の形式", "Result format"),
     "rows": ("件", "rows"),
+    "rows_total": ("{total} 件", "{total} rows"),
+    "rows_shown": ("({first}〜{last} 件目を表示)", "(showing {first}–{last})"),
+    "full_answer": ("すべての結果", "The whole answer"),
     # What the footer says: about the page's plan (server/notices.py, from its dataset.toml), or where to look.
     "published_by": ("「{title}」のデータの公開者:{publisher}", "Data of “{title}” published by {publisher}."),
     "source_scope": ("原資料の範囲:{scope}", "Scope of the source: {scope}"),

@@ -200,9 +200,12 @@ def not_found(iri: str, path: str) -> Response:
             parent = "/" + "/".join(parts)
             break
     if negotiate(accept_of(request), (HTML,)) is None:
-        return Response(f"404 Not Found: no data about <{iri}>\n", 404, content_type="text/plain; charset=utf-8")
-    body = render_template("error.html", status=404, title=gettext("not_found"), iri=iri, parent=parent)
-    return Response(body, 404, content_type=HTML.content_type)
+        response = Response(f"404 Not Found: no data about <{iri}>\n", 404, content_type="text/plain; charset=utf-8")
+    else:
+        body = render_template("error.html", status=404, title=gettext("not_found"), iri=iri, parent=parent)
+        response = Response(body, 404, content_type=HTML.content_type)
+    response.vary.add("Accept")  # a page or a line of text, by Accept
+    return response
 
 
 def not_acceptable(resource_path: str, formats: tuple[Format, ...]) -> Response:

@@ -2,26 +2,37 @@
 
 GET ``?query=``, POST form and POST ``application/sparql-query`` are answered in the
 negotiated results format; with no query it is the query page (for browsers) or the
-service description (for machines). Updates answer 403; SERVICE, LOAD and graphs that
-are not ours answer 400 before anything runs; every query runs in a killable worker
-process (:mod:`planlod.querypool`) under the configured time limit.
+service description (for machines). What may run is decided from a real parse of the
+query (:mod:`server.sparql_guard`): updates answer 403, SERVICE 400, before anything runs.
+Graphs the store does not have (FROM, ``default-graph-uri``) are empty graphs, never fetched.
+Every query runs in a killable worker process (:mod:`planlod.querypool`) under the time limit;
+the HTML results are one page of rows, cut and counted there too.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+import math
+from collections.abc import Callable
+from functools import partial
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from planlod.queries import with_values
 from planlod.querypool import QueryFailed, QueryRequest
+from planlod.sparql_errors import describe_engine_error
 from server.backend import get_backend, named_queries
+from server.i18n import LANGS, lang
 from server.negotiation import HTML, RDF_FORMATS, Format, accept_of, by_key, negotiate
-from server.sparql_guard import Refused, check, query_form
+from server.sparql_guard import READ_ONLY, Refused, Verdict, check
 
 bp = Blueprint("sparql", __name__)
+log = logging.getLogger(__name__)
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -37,95 +48,245 @@ POOL_NAMES = {
     "ttl": "turtle", "nt": "n_triples", "jsonld": "json_ld", "rdf": "rdf_xml", "trig": "trig", "nq": "n_quads"
 }  # fmt: skip
 STATUS = {"syntax": 400, "error": 400, "too-large": 400, "timeout": 503, "busy": 503, "crashed": 503}
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
+EMPTY_GRAPH = "urn:x-planlod:empty-graph"  # a graph no store has: the empty default graph
+# Names clients give in format= / output= besides our keys (SPARQLWrapper sends format=turtle, …)
+FORMAT_NAMES = {
+    "turtle": "ttl", "n3": "ttl", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld", "rdf+xml": "rdf",
+    "rdfxml": "rdf", "nquads": "nq", "n-quads": "nq",
+}  # fmt: skip
+GRAPH_NAMES = {"json": "jsonld", "xml": "rdf"}  # what the results names mean for a CONSTRUCT or DESCRIBE
+
+
+@bp.before_request
+def bounded_body() -> None:
+    """A body over the limit is 413 whatever its transfer encoding.
+
+    Werkzeug refuses a declared Content-Length over MAX_CONTENT_LENGTH, but a chunked body has
+    none: it is cut at the limit and parsed as if complete (a form without its query, 406).
+    So a body of unknown length is read here, one byte past the limit at most, and handed on
+    with its length known.
+    """
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    environ = request.environ
+    if limit is None or request.method != "POST" or environ.get("CONTENT_LENGTH"):
+        return
+    streamed = "wsgi.input_terminated" in environ or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    stream = environ.get("wsgi.input")
+    if stream is None or not streamed:  # without either, WSGI gives no safe way to read the body
+        return
+    body = bytearray()
+    while len(body) <= limit:
+        piece = stream.read(min(65536, limit + 1 - len(body)))
+        if not piece:
+            break
+        body.extend(piece)
+    if len(body) > limit:
+        abort(413, f"the request body is larger than the limit of {limit} bytes")
+    environ["wsgi.input"] = io.BytesIO(bytes(body))
+    environ["CONTENT_LENGTH"] = str(len(body))
+
+
+@bp.after_request
+def vary(response: Response) -> Response:
+    """Every answer of /sparql depends on Accept (the page, results, 404, 406) and on the language."""
+    response.vary.add("Accept")
+    response.vary.add("Accept-Language")
+    return response
 
 
 def error(status: int, message: str) -> Response:
-    response = Response(f"{status} {message}\n", status, content_type="text/plain; charset=utf-8")
-    if status == 503:
+    return retry_later(Response(f"{status} {message}\n", status, content_type="text/plain; charset=utf-8"))
+
+
+def retry_later(response: Response) -> Response:
+    """A 503 (no worker free, out of time) says when to try again."""
+    if response.status_code == 503:
         response.headers["Retry-After"] = "5"
     return response
+
+
+def wants_page() -> bool:
+    """Whether the client reads HTML (a browser, or the form's format=html), for errors too."""
+    asked = request.values.get("format") or request.values.get("output")
+    if asked:
+        return asked.lower() in (HTML.key, HTML.media_type)
+    return negotiate(accept_of(request), RESULT_FORMATS) is HTML
+
+
+def problem(status: int, message: str, query: str | None) -> Response:
+    """An error, shown above the query form for people, as the Protocol's plain text otherwise."""
+    if query is None or not wants_page():
+        return error(status, message)
+    body = render_template("sparql.html", query=query, examples=examples(), error=message, results=None)
+    return retry_later(Response(body, status, content_type=HTML.content_type))
 
 
 def read_request() -> tuple[str | None, list[str], list[str]]:
     """The query and dataset of a Protocol request, or :class:`Refused`."""
     content_type = (request.mimetype or "").lower()
-    if request.method == "POST" and content_type == "application/sparql-update":
-        raise Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
-    if "update" in request.values:
-        raise Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    if (request.method == "POST" and content_type == "application/sparql-update") or "update" in request.values:
+        raise Refused(403, *READ_ONLY)
     if request.method == "POST" and content_type == "application/sparql-query":
         limit = current_app.config["PLANLOD"].max_query_bytes
         if (request.content_length or 0) > limit:
             raise Refused(413, f"the query is longer than the limit of {limit} bytes")
-        query = request.get_data(as_text=True)
+        if "query" in request.args:
+            raise Refused(400, "a query POSTed as application/sparql-query must not also be in the URL (query=)")
+        queries = [request.get_data(as_text=True)]
     elif request.method == "POST" and content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         raise Refused(415, "POST a query as application/sparql-query or as a form (query=…)")
     else:
-        query = request.values.get("query")
-    return query, request.values.getlist("default-graph-uri"), request.values.getlist("named-graph-uri")
+        queries = request.values.getlist("query")
+    if len(queries) > 1:
+        raise Refused(400, f"the request names {len(queries)} queries (query=…); send exactly one",
+                      f"リクエストにクエリ(query=…)が {len(queries)} 個あります。1 個だけ送ってください")  # fmt: skip
+    if not queries and request.method == "POST":
+        raise Refused(400, "a POSTed form must carry the query (query=…)",
+                      "フォームの POST にはクエリ(query=…)が必要です")  # fmt: skip
+    graphs = [request.values.getlist(name) for name in DATASET_PARAMETERS]
+    return (queries[0] if queries else None), graphs[0], graphs[1]
+
+
+def asked_format(offered: tuple[Format, ...], graphs: bool = False) -> Format | None:
+    """The format named by ``format=`` or ``output=`` (a key, a usual name or a media type), else the
+    negotiated one. ``graphs``: the answer is RDF, where ``json`` and ``xml`` mean JSON-LD and RDF/XML.
+
+    A name that is not offered for this query is :class:`Refused` (406), never silently replaced.
+    """
+    asked = request.values.get("format") or request.values.get("output")
+    if not asked:
+        return negotiate(accept_of(request), offered)
+    wanted = asked.strip().lower()
+    wanted = ({**FORMAT_NAMES, **GRAPH_NAMES} if graphs else FORMAT_NAMES).get(wanted, wanted)
+    found = by_key(wanted, offered) or next((f for f in offered if wanted == f.media_type or wanted in f.aliases), None)
+    if found is None:
+        raise Refused(406, f"format {asked!r} is not offered for this query; it can be answered as {listing(offered)}")
+    return found
+
+
+def listing(offered: tuple[Format, ...]) -> str:
+    return ", ".join(f"{f.key} ({f.media_type})" for f in offered)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     """SPARQL 1.1 Protocol."""
-    backend = get_backend()
-    settings = backend.settings
+    query: str | None = None
     try:
         query, default_graphs, named_graphs = read_request()
         if query is None:
             return describe_service()
-        inspection = check(query, backend.named_graphs, settings.max_query_bytes)
-        for graph in default_graphs + named_graphs:
-            if graph not in backend.named_graphs:
-                raise Refused(400, f"<{graph}> is not a graph of this dataset; this server never fetches a URL")
+        verdict = check(query, get_backend().settings.max_query_bytes)
+        offered = GRAPH_FORMATS if verdict.graph_query else RESULT_FORMATS
+        fmt = asked_format(offered, graphs=verdict.graph_query)
+        if fmt is None:
+            raise Refused(406, f"no acceptable format; this query can be answered as {listing(offered)}")
     except Refused as refused:
-        return error(refused.status, str(refused))
-    graph_query = query_form(inspection.words) in ("CONSTRUCT", "DESCRIBE")
-    offered = GRAPH_FORMATS if graph_query else RESULT_FORMATS
-    fmt = by_key(request.values.get("format") or request.values.get("output"), offered) or negotiate(
-        accept_of(request), offered
-    )
-    if fmt is None:
-        names = ", ".join(f.media_type for f in offered)
-        return error(406, f"no acceptable format; this query can be answered as {names}")
-    wanted = (JSON_RESULTS if fmt is HTML else fmt) if not graph_query else (RDF_FORMATS[0] if fmt is HTML else fmt)
+        return problem(refused.status, in_asked_language(refused.message), query)
+    dataset = query_dataset(verdict, default_graphs, named_graphs)
     try:
-        answer = backend.run_query(
-            QueryRequest(
-                text=query,
-                result_format=wanted.key if not graph_query else "json",
-                graph_format=POOL_NAMES[wanted.key] if graph_query else "turtle",
-                default_graphs=tuple(default_graphs),
-                named_graphs=tuple(named_graphs),
-                max_bytes=settings.max_response_bytes,
-            )
-        )
+        if fmt is HTML:
+            return results_page(query, verdict, dataset)
+        answer = get_backend().run_query(QueryRequest(
+            text=query,
+            result_format=fmt.key if not verdict.graph_query else "json",
+            graph_format=POOL_NAMES[fmt.key] if verdict.graph_query else "turtle",
+            max_bytes=get_backend().settings.max_response_bytes,
+            **dataset,
+        ))  # fmt: skip
     except QueryFailed as failed:
-        return error(STATUS.get(failed.kind, 400), str(failed))
-    if fmt is HTML:
-        body = render_results(query, answer.kind, answer.body)
-        response = Response(body, 200, content_type=HTML.content_type)
-    else:
-        response = Response(answer.body, 200, content_type=fmt.content_type)
-    response.vary.add("Accept")
-    return response
+        message = in_asked_language(partial(public_message, failed, query))
+        return problem(STATUS.get(failed.kind, 400), message, query)
+    return Response(answer.body, 200, content_type=fmt.content_type)
 
 
-def render_results(query: str, kind: str, body: bytes) -> str:
-    """A results table for the no-JavaScript query page."""
-    table = None
-    text = None
-    if kind == "graph":
-        text = body.decode("utf-8")
-    else:
-        data = json.loads(body)
-        if "boolean" in data:
-            text = "true" if data["boolean"] else "false"
-        else:
-            variables = data["head"]["vars"]
-            rows = [[row.get(v) for v in variables] for row in data["results"]["bindings"]]
-            table = {"variables": variables, "rows": rows}
-    return render_template("sparql.html", query=query, examples=examples(), table=table, text=text)
+def in_asked_language(message: Callable[[str], str]) -> str:
+    """The message in the interface language; both (English first) for a client that asked for none.
+
+    A page is in its language (Japanese unless asked); a Protocol client such as SPARQLWrapper
+    usually sends no Accept-Language, and its reader may read either language.
+    """
+    asked = request.args.get("lang") in LANGS or request.cookies.get("lang") in LANGS
+    if asked or request.headers.get("Accept-Language") or wants_page():
+        return message(lang())
+    english, japanese = message("en"), message("ja")
+    return english if english == japanese else f"{english}\n\n{japanese}"
+
+
+def query_dataset(verdict: Verdict, default_graphs: list[str], named_graphs: list[str]) -> dict:
+    """The dataset a query runs on: the Protocol's graphs, else its FROM / FROM NAMED, else the union.
+
+    A graph the store does not have is an empty graph (SPARQL 1.1 Protocol); the engine never
+    fetches one. The engine is always given the dataset explicitly: it reads the query's default
+    graph as the union of all graphs, which would otherwise hide FROM.
+    """
+    default, named = (default_graphs, named_graphs) if default_graphs or named_graphs else (
+        verdict.from_graphs, verdict.from_named)  # fmt: skip
+    if named and not default:
+        default = [EMPTY_GRAPH]  # only named graphs given: the default graph is empty, not the union
+    return {"default_graphs": tuple(default), "named_graphs": tuple(named)}
+
+
+def public_message(failed: QueryFailed, query: str, language: str) -> str:
+    """What a client may read of a failure: never a remote status or body (there is no remote here).
+
+    A syntax error is the query's own, told with where and what was expected. An evaluation error
+    from the engine is shown when it is about the query; one naming a URL is not (a SERVICE call
+    would be the only way a remote answer could get into it, and those never run), nor is anything
+    an external store adds.
+    """
+    if failed.kind == "syntax":
+        return describe_engine_error(query, str(failed).removeprefix("SPARQL syntax error: "), language)
+    if failed.kind == "error":
+        detail = str(failed)
+        if "://" in detail:
+            log.warning("query failed: %s", detail)
+            return "クエリを評価できませんでした" if language == "ja" else "the query could not be evaluated"
+        return (f"クエリを評価できませんでした: {detail}" if language == "ja"
+                else f"the query could not be evaluated: {detail}")  # fmt: skip
+    return str(failed)
+
+
+def results_page(query: str, verdict: Verdict, dataset: dict) -> Response:
+    """The no-JavaScript query page with one page of results, sliced and counted in the query worker."""
+    settings = get_backend().settings
+    try:
+        number = int(request.values.get("page", "1"))
+    except ValueError:
+        number = 0
+    if number < 1:
+        return problem(
+            400, "page must be a whole number from 1" if lang() == "en" else "page は 1 以上の整数です", query
+        )
+    limit = settings.html_rows
+    answer = get_backend().run_query(QueryRequest(
+        text=query, result_format="rows", row_offset=(number - 1) * limit, row_limit=limit,
+        max_bytes=settings.max_response_bytes, **dataset,
+    ))  # fmt: skip
+    results = json.loads(answer.body)
+    pages = max(1, math.ceil(results["total"] / limit))
+    downloads = GRAPH_FORMATS[:3] if verdict.graph_query else (CSV_RESULTS, JSON_RESULTS)
+    links = {
+        "previous": answer_url(query, dataset, page=number - 1) if number > 1 else None,
+        "next": answer_url(query, dataset, page=number + 1) if number < pages else None,
+        "downloads": [(f.label, answer_url(query, dataset, f.key)) for f in downloads],
+    }
+    first = (number - 1) * limit + 1 if results["rows"] else 0
+    shown = {"first": first, "last": first + len(results["rows"]) - 1 if results["rows"] else 0}
+    body = render_template("sparql.html", query=query, examples=examples(), results=results, page=number,
+                           pages=pages, links=links, shown=shown, error=None)  # fmt: skip
+    return Response(body, 200, content_type=HTML.content_type)
+
+
+def answer_url(query: str, dataset: dict, key: str = "html", page: int | None = None) -> str:
+    """A GET link to the same query (and dataset) in another format or at another page."""
+    args: list[tuple[str, str]] = [("query", query), ("format", key)]
+    args += [("default-graph-uri", g) for g in dataset["default_graphs"]]
+    args += [("named-graph-uri", g) for g in dataset["named_graphs"]]
+    if page is not None:
+        args.append(("page", str(page)))
+    return f"{request.path}?{urlencode(args)}"
 
 
 def examples() -> list[dict]:
@@ -145,18 +306,18 @@ def examples() -> list[dict]:
 
 def describe_service() -> Response:
     """No query: the query page for browsers, the SPARQL service description for machines."""
-    accept = accept_of(request)
-    fmt = by_key(request.values.get("format"), (*RDF_FORMATS, HTML)) or negotiate(accept, (HTML, *RDF_FORMATS))
+    offered = (HTML, *RDF_FORMATS)
+    try:
+        fmt = asked_format(offered, graphs=True)
+    except Refused as refused:
+        return error(refused.status, in_asked_language(refused.message))
     if fmt is None:
-        return error(406, "the service description is available as HTML or RDF (Turtle, JSON-LD, …)")
+        return error(406, f"the service description is available as {listing(offered)}")
     if fmt is HTML:
-        return Response(render_template("sparql.html", query="", examples=examples(), table=None, text=None),
+        return Response(render_template("sparql.html", query="", examples=examples(), results=None, error=None),
                         200, content_type=HTML.content_type)  # fmt: skip
     graph = service_description(request.url_root)
-    text = graph.serialize(format=fmt.rdflib)
-    response = Response(text, 200, content_type=fmt.content_type)
-    response.vary.add("Accept")
-    return response
+    return Response(graph.serialize(format=fmt.rdflib), 200, content_type=fmt.content_type)
 
 
 def service_description(root: str) -> Graph:

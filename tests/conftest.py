@@ -84,6 +84,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture
+def listener():
+    """A local TCP listener (a real socket on 127.0.0.1) that records whether anyone connected to it."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    yield server
+    server.close()
+
+
+def connected(server, wait: float = 0.5) -> bool:
+    """Whether a connection reached ``server`` (waiting up to ``wait`` s); accepted ones are closed."""
+    server.settimeout(wait)
+    try:
+        conn, _ = server.accept()
+    except (TimeoutError, BlockingIOError):
+        return False
+    conn.close()
+    return True
+
+
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
     """A real Oxigraph server process (the `oxigraph` command from pip) on a free local port."""

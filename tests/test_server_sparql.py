@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
 import threading
 import xml.etree.ElementTree as ET
 
@@ -14,6 +13,7 @@ from rdflib import Graph, URIRef
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from planlod.vocab import JCP
+from tests.conftest import connected
 
 COUNT = "PREFIX jcp: <https://w3id.org/jp-cityplan/def#> SELECT (COUNT(?i) AS ?n) WHERE { ?i a jcp:Initiative }"
 CONSTRUCT = (
@@ -133,26 +133,6 @@ def test_updates_are_forbidden(client, request_kwargs):
     assert count_of(client.get("/sparql", query_string={"query": COUNT})) == 23
 
 
-@pytest.fixture
-def listener():
-    """A local TCP listener that records whether anyone connected to it."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.5)
-    yield server
-    server.close()
-
-
-def connected(server: socket.socket) -> bool:
-    try:
-        conn, _ = server.accept()
-    except TimeoutError:
-        return False
-    conn.close()
-    return True
-
-
 @pytest.mark.parametrize(
     "template",
     [
@@ -175,16 +155,31 @@ def test_keywords_inside_strings_are_not_refused(client):
     assert client.get("/sparql", query_string={"query": query}).status_code == 200
 
 
-def test_load_and_remote_from_are_refused(client, listener):
+def test_load_is_refused_and_never_contacted(client, listener):
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/data.ttl"
-    load = client.post("/sparql", data={"query": f"LOAD <{url}>"})
-    assert load.status_code in (400, 403)
-    remote = client.get("/sparql", query_string={"query": f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}"})
-    assert remote.status_code == 400 and "never fetches" in remote.get_data(as_text=True)
-    named = client.get("/sparql", query_string={"query": f"SELECT * FROM NAMED <{url}> WHERE {{ ?s ?p ?o }}"})
-    assert named.status_code == 400
-    graph_param = client.get("/sparql", query_string={"query": "ASK {}", "named-graph-uri": url})
-    assert graph_param.status_code == 400
+    for request in ({"data": {"query": f"LOAD <{url}>"}},
+                    {"data": f"LOAD <{url}>".encode(), "content_type": "application/sparql-update"}):  # fmt: skip
+        load = client.post("/sparql", **request)
+        assert load.status_code == 403 and "read-only" in load.get_data(as_text=True)
+    assert not connected(listener)
+
+
+def empty_answer(response) -> bool:
+    return response.status_code == 200 and json.loads(response.get_data())["results"]["bindings"] == []
+
+
+def test_unknown_graphs_are_empty_and_never_fetched(client, listener):
+    """SPARQL 1.1 Protocol: a graph the store does not have is an empty graph; nothing is fetched."""
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/data.ttl"
+    accept = {"Accept": "application/sparql-results+json"}
+    asked = [
+        {"query": f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}"},
+        {"query": f"SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
+        {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": url},
+        {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": url},
+    ]
+    for query_string in asked:
+        assert empty_answer(client.get("/sparql", query_string=query_string, headers=accept)), query_string
     assert not connected(listener)
 
 
@@ -269,3 +264,72 @@ def test_every_example_on_the_query_page_answers(client):
                                headers={"Accept": "application/sparql-results+json"})  # fmt: skip
         assert response.status_code == 200, text[:80]
         assert json.loads(response.get_data())["results"]["bindings"], f"no rows: {text[:80]}"
+
+
+# -- SPARQL 1.1 Protocol corner cases (issue 14) -------------------------------------------------
+
+
+def test_from_is_honoured_not_replaced_by_the_union(client):
+    graph = "https://w3id.org/jp-cityplan/id/272116/5th/graph/sdg-suggestions"
+    from_suggestions = f"SELECT (COUNT(?i) AS ?n) FROM <{graph}> WHERE {{ ?i a <{JCP.Initiative}> }}"
+    assert count_of(client.get("/sparql", query_string={"query": from_suggestions})) == 0
+    assert count_of(client.get("/sparql", query_string={"query": COUNT})) == 23
+
+
+def test_two_queries_are_400(client):
+    twice = client.get("/sparql", query_string=[("query", COUNT), ("query", "ASK {}")])
+    assert twice.status_code == 400 and "2 queries" in twice.get_data(as_text=True)
+    mixed = client.post("/sparql?query=ASK%7B%7D", data={"query": COUNT})
+    assert mixed.status_code == 400
+    direct = client.post("/sparql?query=ASK%7B%7D", data=COUNT.encode(), content_type="application/sparql-query")
+    assert direct.status_code == 400
+
+
+def test_a_form_post_without_a_query_is_400_not_the_page(client):
+    response = client.post("/sparql", data={"format": "json"}, headers={"Accept": "text/html"})
+    assert response.status_code == 400
+    assert "query=" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("parameter", ["format", "output"])
+def test_an_unknown_format_is_406_with_the_list(client, parameter):
+    response = client.get("/sparql", query_string={"query": COUNT, parameter: "foo"})
+    assert response.status_code == 406
+    body = response.get_data(as_text=True)
+    assert "'foo'" in body and "application/sparql-results+json" in body and "text/csv" in body
+    graph = client.get("/sparql", query_string={"query": CONSTRUCT, parameter: "csv"})
+    assert graph.status_code == 406 and "text/turtle" in graph.get_data(as_text=True)
+    page = client.get("/sparql", query_string={parameter: "foo"})
+    assert page.status_code == 406
+
+
+@pytest.mark.parametrize(("name", "media_type"), [("turtle", "text/turtle"), ("json", "application/ld+json"),
+                                                  ("application/n-triples", "application/n-triples")])  # fmt: skip
+def test_usual_format_names_are_understood(client, name, media_type):
+    response = client.get("/sparql", query_string={"query": CONSTRUCT, "format": name})
+    assert response.status_code == 200 and response.content_type.startswith(media_type)
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"headers": {"Accept": "text/html"}},  # the query page
+        {"headers": {"Accept": "text/turtle"}},  # the service description
+        {"query_string": {"query": COUNT}},
+        {"query_string": {"query": COUNT}, "headers": {"Accept": "image/png"}},  # 406
+        {"query_string": {"query": "SELEC"}, "headers": {"Accept": "text/html"}},  # an error on the page
+        {"query_string": {"query": "SELEC"}},  # a Protocol error
+    ],
+)
+def test_every_answer_varies_by_accept(client, request_kwargs):
+    response = client.get("/sparql", **request_kwargs)
+    assert "Accept" in response.vary
+
+
+def test_negotiated_404_and_406_of_resources_vary_by_accept(client):
+    missing = client.get("/id/272116/5th/initiative/99-99-99", headers={"Accept": "text/turtle"})
+    assert missing.status_code == 404 and "Accept" in missing.vary
+    missing_doc = client.get("/doc/272116/5th/initiative/99-99-99", headers={"Accept": "text/html"})
+    assert missing_doc.status_code == 404 and "Accept" in missing_doc.vary
+    unacceptable = client.get("/id/272116/5th/initiative/7-1-2", headers={"Accept": "image/png"})
+    assert unacceptable.status_code == 406 and "Accept" in unacceptable.vary
