@@ -97,6 +97,34 @@ class NamedQuery:
             raise ParameterError(f"unknown parameter(s): {', '.join(sorted(unknown))}")
         return bound
 
+    @property
+    def plain_text(self) -> str:
+        """The query as a person writes it: no ``#+`` header, each parameter by its name (``?_actor`` → ``?actor``).
+
+        What the query page shows and what the API runs, so that results are headed ``actor``,
+        not grlc's ``_actor``; :meth:`plain_bindings` binds it.
+        """
+        return plain_text(self.text, self.parameters)
+
+    def plain_bindings(self, values: dict[str, str]) -> dict[str, Node]:
+        """:meth:`bindings` for :attr:`plain_text`: parameter name → term."""
+        by_variable = {p.variable: p.name for p in self.parameters}
+        return {by_variable[variable]: term for variable, term in self.bindings(values).items()}
+
+
+def plain_text(text: str, parameters: tuple[Parameter, ...]) -> str:
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#+")).strip()
+    renames = {p.variable: p.name for p in parameters}
+    return re.sub(r"([?$])(\w+)", lambda m: m.group(1) + renames.get(m.group(2), m.group(2)), body)
+
+
+def check_plain_names(path: Path, text: str, parameters: tuple[Parameter, ...]) -> None:
+    """A parameter's plain name must not already be a variable of the query (``?_plan_iri`` beside ``?plan``)."""
+    variables = set(re.findall(r"[?$](\w+)", "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))))
+    taken = [p.name for p in parameters if p.name in variables]
+    if taken:
+        raise QueryFileError(f"{path}: parameter name(s) {', '.join(taken)} are also variables of the query")
+
 
 def with_values(query: str, bindings: dict[str, Node]) -> str:
     """Bind terms with an inline VALUES block at the top of the WHERE group.
@@ -201,6 +229,7 @@ def load(path: Path) -> NamedQuery:
     pagination = header.get("pagination")
     parameters = parameters_of(text, _defaults(header), _enumerations(header))
     check_projection(path, text, parameters)
+    check_plain_names(path, text, parameters)
     return NamedQuery(
         name=path.stem,
         path=path,

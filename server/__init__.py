@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from planlod.config import Settings
 from planlod.querypool import QueryFailed
-from server import api, backend, catalog, changes, i18n, notices, pages, resources, sparql
+from server import api, backend, catalog, changes, i18n, notices, pages, query_page, resources, sparql
 from server.links import href
 
 SECURITY_HEADERS = {
@@ -85,6 +85,7 @@ def install_templates(app: Flask) -> None:
     app.jinja_env.filters["href"] = href
     app.jinja_env.filters["jsonld_script"] = jsonld_script
     app.jinja_env.filters["merge_args"] = lambda args, **changes: urlencode({**args, **changes})
+    app.jinja_env.globals["editor_config"] = query_page.editor_config
     app.context_processor(template_context)
 
 
@@ -109,6 +110,12 @@ def template_context() -> dict[str, Any]:
 
 
 def finish_response(response: Response) -> Response:
+    if request.endpoint == "sparql.endpoint" and response.mimetype == "text/html":
+        # The query page's editor needs a few fixed inline styles, allowed by their hashes only.
+        policy = SECURITY_HEADERS["Content-Security-Policy"]
+        response.headers.setdefault(
+            "Content-Security-Policy", policy.replace("style-src 'self'", f"style-src {query_page.editor_style_sources()}")
+        )
     for header, value in SECURITY_HEADERS.items():
         response.headers.setdefault(header, value)
     asked = request.args.get("lang")

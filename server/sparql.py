@@ -23,12 +23,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from planlod.queries import with_values
 from planlod.querypool import QueryFailed, QueryRequest
 from planlod.sparql_errors import describe_engine_error
-from server.backend import get_backend, named_queries
+from server.backend import get_backend
 from server.i18n import LANGS, lang
 from server.negotiation import HTML, RDF_FORMATS, Format, accept_of, by_key, negotiate
+from server.query_page import examples
 from server.sparql_guard import READ_ONLY, Refused, Verdict, check
 
 bp = Blueprint("sparql", __name__)
@@ -287,21 +287,6 @@ def answer_url(query: str, dataset: dict, key: str = "html", page: int | None = 
     if page is not None:
         args.append(("page", str(page)))
     return f"{request.path}?{urlencode(args)}"
-
-
-def examples() -> list[dict]:
-    """The named queries of ``queries/``, with parameter defaults written in, for the query page."""
-    found = []
-    for q in named_queries().values():
-        if any(param.required and param.default is None for param in q.parameters):
-            continue
-        body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#+")).strip()
-        # Pasting a term over the variable would break the SELECT projection, where the parameter
-        # variables of queries/ always appear; an inline VALUES block keeps the query valid.
-        defaults = {p.variable: p.to_term(p.default) for p in q.parameters if p.default is not None}
-        body = with_values(body, defaults)
-        found.append({"name": q.name, "summary": q.summary, "text": body})
-    return found
 
 
 def describe_service() -> Response:

@@ -1,73 +1,191 @@
-// Progressive enhancement of the SPARQL query page: examples and results without a page load.
-// Without JavaScript the form still works: it posts to /sparql and gets an HTML table back.
+// The query page's editor: YASGUI (vendored in vendor/yasgui/) over the plain form.
+// Without JavaScript the form posts to /sparql and the server answers with an HTML table; with it,
+// this script puts YASGUI in the form's place: highlighting, the data's prefixes and terms completed,
+// results as a table, raw and as downloads, and a link that reopens the query and its results.
+// Everything it needs comes from this server (the page's Content-Security-Policy allows no other).
 "use strict";
 
-function cellNode(cell) {
-  if (!cell) return document.createTextNode("");
-  if (cell.type === "uri") {
-    const a = document.createElement("a");
-    a.href = cell.value.startsWith(location.origin) ? cell.value : "/browse?iri=" + encodeURIComponent(cell.value);
-    a.textContent = cell.value;
-    return a;
+const config = JSON.parse(document.getElementById("query-config").textContent);
+
+// YASGUI's own words are English and not configurable; these are shown in Japanese on the
+// Japanese page. Text nodes, titles, labels and placeholders are translated as YASGUI draws them.
+const JA = {
+  "Query": "クエリ",
+  "Table": "表",
+  "Response": "応答(生データ)",
+  "Run query": "クエリを実行",
+  "Share query": "クエリを共有",
+  "Download result": "結果をダウンロード",
+  "Download Results": "結果をダウンロード",
+  "Download not supported": "この形式はダウンロードできません",
+  "Show all": "すべて表示",
+  "Page size:": "1ページの件数:",
+  "Simple view": "簡易表示",
+  "Ellipse": "省略表示",
+  "Close tab": "タブを閉じる",
+  "Add tab": "タブを追加",
+  "Add a new tab": "タブを追加",
+  "Clear endpoint": "エンドポイントを消去",
+  "Search or add an endpoint": "エンドポイント",
+  "Filter query results": "結果を絞り込む",
+  "Copy to clipboard": "クリップボードにコピー",
+  "Shorten": "短縮",
+  "Fullscreen": "全画面",
+  "Open documentation": "説明を開く",
+  "Rename tab": "タブの名前を変更",
+  "Copy tab": "タブを複製",
+  "Close other tabs": "ほかのタブを閉じる",
+  "Reopen tab": "タブを開き直す",
+  "Close all tabs": "すべてのタブを閉じる",
+  "Show all prefixes": "すべての接頭辞を表示",
+  "Chart": "グラフ",
+  "Boolean": "真偽値",
+  "Error": "エラー",
+};
+const PATTERNS = [
+  // The results header ("23 results in 0.1 seconds") and DataTables' counts.
+  [/^(\d[\d,]*) results? in ([\d.]+) seconds?$/, (m) => `${m[1]} 件(${m[2]} 秒)`],
+  [/^(\d[\d,]*) results?$/, (m) => `${m[1]} 件`],
+];
+
+function translated(text) {
+  const trimmed = text.trim();
+  if (!trimmed) return null;
+  if (Object.hasOwn(JA, trimmed)) return text.replace(trimmed, JA[trimmed]);
+  for (const [pattern, render] of PATTERNS) {
+    const m = trimmed.match(pattern);
+    if (m) return text.replace(trimmed, render(m));
   }
-  const span = document.createElement("span");
-  if (cell["xml:lang"]) span.lang = cell["xml:lang"];
-  span.textContent = cell.value;
-  return span;
+  return null;
 }
 
-function renderTable(data, target) {
-  const table = document.createElement("table");
-  table.className = "results";
-  const head = table.createTHead().insertRow();
-  for (const v of data.head.vars) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = v;
-    head.appendChild(th);
+function translate(root) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement && node.parentElement.closest(".CodeMirror-code, .yasr_results td, pre")) continue;
+    const text = translated(node.nodeValue);
+    if (text !== null) node.nodeValue = text;
   }
-  const body = table.createTBody();
-  for (const binding of data.results.bindings) {
-    const row = body.insertRow();
-    for (const v of data.head.vars) row.insertCell().appendChild(cellNode(binding[v]));
+  const elements = root.querySelectorAll ? [root, ...root.querySelectorAll("[title], [aria-label], [placeholder]")] : [];
+  for (const element of elements) {
+    for (const attribute of ["title", "aria-label", "placeholder"]) {
+      const value = element.getAttribute && element.getAttribute(attribute);
+      const text = value && translated(value);
+      if (text) element.setAttribute(attribute, text);
+    }
   }
-  const count = document.createElement("p");
-  count.textContent = data.results.bindings.length + " rows";
-  target.replaceChildren(count, table);
+}
+
+// Links in the results lead to this server's pages: the data's IRIs are served here, and any other
+// IRI through /browse, never to a site the page cannot vouch for (or reach, offline).
+function localLinks(root) {
+  const anchors = root.querySelectorAll ? root.querySelectorAll(".yasr_results a[href]") : [];
+  for (const a of anchors) {
+    const href = a.getAttribute("href");
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith(location.origin)) continue;
+    a.setAttribute("href", "/browse?iri=" + encodeURIComponent(href));
+    a.removeAttribute("target");
+  }
+}
+
+function watch(root, lang) {
+  const fix = (node) => {
+    if (!node || node.nodeType !== Node.ELEMENT_NODE) return;
+    localLinks(node);
+    if (lang === "ja") translate(node);
+  };
+  fix(root);
+  new MutationObserver((mutations) => {
+    for (const mutation of mutations) {
+      if (mutation.type === "characterData" && lang === "ja") {
+        const text = translated(mutation.target.nodeValue);
+        if (text !== null) mutation.target.nodeValue = text;
+      }
+      for (const node of mutation.addedNodes) fix(node.nodeType === Node.TEXT_NODE ? node.parentNode : node);
+      if (mutation.type === "attributes") fix(mutation.target);
+    }
+  }).observe(root, { childList: true, subtree: true, characterData: true, attributes: true,
+                     attributeFilter: ["title", "aria-label", "placeholder", "href"] });
+}
+
+// DataTables' words for the results table, in the page's language.
+const TABLE_LANGUAGE = {
+  ja: {
+    info: "全 _TOTAL_ 件中 _START_ – _END_ 件", infoEmpty: "0 件", infoFiltered: "(全 _MAX_ 件から絞り込み)",
+    emptyTable: "結果はありません", zeroRecords: "一致する結果はありません", search: "絞り込み:",
+    lengthMenu: "_MENU_ 件ずつ表示",
+    paginate: { first: "&lt;&lt;", last: "&gt;&gt;", next: "&gt;", previous: "&lt;" },
+  },
+  en: {
+    info: "_START_ – _END_ of _TOTAL_ rows", infoEmpty: "0 rows", infoFiltered: "(of _MAX_ rows)",
+    emptyTable: "No results", zeroRecords: "No matching rows", search: "Filter:",
+    lengthMenu: "_MENU_ rows per page",
+    paginate: { first: "&lt;&lt;", last: "&gt;&gt;", next: "&gt;", previous: "&lt;" },
+  },
+};
+
+// Completion from this data, not from prefix.cc or LOV on the network (which the page may not reach).
+function localCompleters(Yasqe) {
+  const prefixes = Yasqe.Autocompleters.prefixes;
+  prefixes.get = () => Promise.resolve(Object.entries(config.prefixes).map(([p, ns]) => `${p}: <${ns}>`).sort());
+  for (const [name, terms] of [["property", config.properties], ["class", config.classes]]) {
+    const completer = Yasqe.Autocompleters[name];
+    completer.get = (yasqe, token) => {
+      const start = (token && token.autocompletionString) || "";
+      return Promise.resolve(terms.filter((iri) => iri.startsWith(start)));
+    };
+  }
+}
+
+function startEditor() {
+  const Yasgui = window.Yasgui;
+  const host = document.getElementById("yasgui");
+  const form = document.getElementById("query-form");
+  const textarea = document.getElementById("query");
+  localCompleters(Yasgui.Yasqe);
+  Yasgui.Yasr.plugins.table.defaults.tableConfig.language = TABLE_LANGUAGE[config.lang];
+  const endpoint = new URL(config.endpoint, location.href).href;
+  // Shown before YASGUI starts: CodeMirror measures its lines and draws nothing in a hidden element.
+  form.hidden = true;
+  const results = document.getElementById("results");
+  if (results) results.hidden = true;
+  host.hidden = false;
+  const yasgui = new Yasgui(host, {
+    // Tabs live in the URL (the share link), not in the browser's storage: a link always
+    // opens what it says, and nothing left over from an older release shows up.
+    persistenceId: null,
+    tabName: config.lang === "ja" ? "クエリ" : "Query",
+    requestConfig: { endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: () => [{ endpoint }], keys: ["endpoint"] },
+    // A shared link (#query=…) or /sparql?query=… opens its query and runs it. Such a link names an
+    // endpoint, but this page only ever queries its own; the page's own parameters are not the query's.
+    populateFromUrl: (tab) => ({
+      ...tab,
+      requestConfig: {
+        ...tab.requestConfig,
+        endpoint,
+        args: (tab.requestConfig.args || []).filter((arg) => !["format", "output", "lang"].includes(arg.name)),
+      },
+    }),
+    yasqe: { value: textarea.value, resizeable: true, editorHeight: "320px" },
+    yasr: {
+      prefixes: config.prefixes,
+    },
+  });
+  window.planlodYasgui = yasgui; // for the browser tests and for people at the console
+  watch(host, config.lang);
+  // The example list: a link that runs the example without JavaScript; here it opens in the editor.
+  for (const link of document.querySelectorAll("a.example")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      const template = document.getElementById(link.dataset.template);
+      yasgui.getTab().setQuery(template.content.textContent.trim());
+      host.scrollIntoView();
+    });
+  }
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  const form = document.getElementById("query-form");
-  const query = document.getElementById("query");
-  const examples = document.getElementById("examples");
-  const format = document.getElementById("format");
-  const target = document.getElementById("results-body");
-  examples.addEventListener("change", () => {
-    const template = document.getElementById("example-" + examples.value);
-    if (template) query.value = template.content.textContent.trim();
-  });
-  form.addEventListener("submit", async (event) => {
-    if (format.value !== "html") return; // downloads go through the plain form
-    event.preventDefault();
-    target.textContent = "…";
-    const response = await fetch(form.action, {
-      method: "POST",
-      headers: { "Content-Type": "application/sparql-query", Accept: "application/sparql-results+json, text/turtle;q=0.9" },
-      body: query.value,
-    });
-    const type = response.headers.get("Content-Type") || "";
-    if (!response.ok) {
-      const pre = document.createElement("pre");
-      pre.textContent = await response.text();
-      target.replaceChildren(pre);
-    } else if (type.startsWith("application/sparql-results+json")) {
-      const data = await response.json();
-      if ("boolean" in data) target.textContent = String(data.boolean);
-      else renderTable(data, target);
-    } else {
-      const pre = document.createElement("pre");
-      pre.textContent = await response.text();
-      target.replaceChildren(pre);
-    }
-  });
+  if (window.Yasgui) startEditor();
 });
