@@ -43,6 +43,18 @@ class Parameter:
     lang: str | None = None
     default: str | None = None
     enum: tuple[str, ...] = ()
+    hint: str | None = None  # where to find valid values (the header's ``values:``)
+
+    def accepts(self) -> str:
+        """What the parameter accepts, and where to find valid values, for error messages."""
+        if self.enum:
+            return "one of " + ", ".join(self.enum)
+        words = [f"a {self.type}" + (f" (@{self.lang})" if self.lang else "")]
+        if self.hint:
+            words.append(self.hint)
+        if self.default is not None:
+            words.append(f"for example {self.default!r}")
+        return "; ".join(words)
 
     def to_term(self, raw: str) -> Node:
         """Turn a request value into the RDF term bound to the variable."""
@@ -89,7 +101,7 @@ class NamedQuery:
             raw = values.get(param.name, param.default)
             if raw is None or raw == "":
                 if param.required:
-                    raise ParameterError(f"parameter {param.name!r} is required")
+                    raise ParameterError(f"parameter {param.name!r} is required: {param.accepts()}")
                 continue
             bound[param.variable] = param.to_term(str(raw))
         unknown = set(values) - {p.name for p in self.parameters}
@@ -120,7 +132,8 @@ def plain_text(text: str, parameters: tuple[Parameter, ...]) -> str:
 
 def check_plain_names(path: Path, text: str, parameters: tuple[Parameter, ...]) -> None:
     """A parameter's plain name must not already be a variable of the query (``?_plan_iri`` beside ``?plan``)."""
-    variables = set(re.findall(r"[?$](\w+)", "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))))
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    variables = set(re.findall(r"[?$](\w+)", body))
     taken = [p.name for p in parameters if p.name in variables]
     if taken:
         raise QueryFileError(f"{path}: parameter name(s) {', '.join(taken)} are also variables of the query")
@@ -160,6 +173,16 @@ def parse_header(text: str) -> dict[str, Any]:
     return header
 
 
+def _merged(raw: Any) -> dict[str, Any]:
+    """grlc writes a list of one-key mappings; a plain mapping is read too."""
+    if isinstance(raw, list):
+        merged: dict[str, Any] = {}
+        for item in raw:
+            merged.update(item)
+        return merged
+    return dict(raw or {})
+
+
 def _defaults(header: dict[str, Any]) -> dict[str, str]:
     raw = header.get("defaults") or {}
     if isinstance(raw, list):  # grlc writes a list of one-key mappings
@@ -181,7 +204,10 @@ def _enumerations(header: dict[str, Any]) -> dict[str, tuple[str, ...]]:
 
 
 def parameters_of(
-    text: str, defaults: dict[str, str], enums: dict[str, tuple[str, ...]] | None = None
+    text: str,
+    defaults: dict[str, str],
+    enums: dict[str, tuple[str, ...]] | None = None,
+    hints: dict[str, str] | None = None,
 ) -> tuple[Parameter, ...]:
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     found: dict[str, Parameter] = {}
@@ -196,7 +222,8 @@ def parameters_of(
         elif suffix:
             lang = suffix
         found[name] = Parameter(
-            name, variable, underscores == "_", kind, lang, defaults.get(name), (enums or {}).get(name, ())
+            name, variable, underscores == "_", kind, lang, defaults.get(name), (enums or {}).get(name, ()),
+            (hints or {}).get(name),
         )
     return tuple(found.values())
 
@@ -227,7 +254,8 @@ def load(path: Path) -> NamedQuery:
     if isinstance(description, str):
         description = {"en": description}
     pagination = header.get("pagination")
-    parameters = parameters_of(text, _defaults(header), _enumerations(header))
+    hints = {str(k): str(v) for k, v in _merged(header.get("values")).items()}
+    parameters = parameters_of(text, _defaults(header), _enumerations(header), hints)
     check_projection(path, text, parameters)
     check_plain_names(path, text, parameters)
     return NamedQuery(

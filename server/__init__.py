@@ -113,9 +113,8 @@ def finish_response(response: Response) -> Response:
     if request.endpoint == "sparql.endpoint" and response.mimetype == "text/html":
         # The query page's editor needs a few fixed inline styles, allowed by their hashes only.
         policy = SECURITY_HEADERS["Content-Security-Policy"]
-        response.headers.setdefault(
-            "Content-Security-Policy", policy.replace("style-src 'self'", f"style-src {query_page.editor_style_sources()}")
-        )
+        editor = policy.replace("style-src 'self'", f"style-src {query_page.editor_style_sources()}")
+        response.headers.setdefault("Content-Security-Policy", editor)
     for header, value in SECURITY_HEADERS.items():
         response.headers.setdefault(header, value)
     asked = request.args.get("lang")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -52,12 +51,6 @@ def problem(status: int, message: str) -> Response:
     return response
 
 
-def column_name(variable: str) -> str:
-    """``__plan_iri`` → ``plan``: records use the parameter names, not grlc's variable spelling."""
-    m = re.fullmatch(r"_{1,2}([A-Za-z][A-Za-z0-9]*)(?:_[a-z]+)?", variable)
-    return m.group(1) if m else variable
-
-
 def page_bounds(query: NamedQuery) -> tuple[int, int]:
     try:
         limit = int(request.args.get("limit", query.pagination or DEFAULT_LIMIT))
@@ -71,7 +64,7 @@ def page_bounds(query: NamedQuery) -> tuple[int, int]:
 
 def paginated_text(query: NamedQuery, limit: int, offset: int) -> str:
     # One row more than asked tells whether there is a next page; the numbers are validated ints.
-    return f"{query.text}\nLIMIT {limit + 1}\nOFFSET {offset}"
+    return f"{query.plain_text}\nLIMIT {limit + 1}\nOFFSET {offset}"
 
 
 @bp.get("/<name>")
@@ -80,13 +73,16 @@ def run(name: str) -> Response:
     query = named_queries().get(name)
     if query is None:
         return problem(404, f"no query {name!r}; see /api/openapi.json")
-    fmt = by_key(request.args.get("format"), API_FORMATS) or negotiate(accept_of(request), API_FORMATS)
+    asked = request.args.get("format")
+    fmt = by_key(asked, API_FORMATS) if asked else negotiate(accept_of(request), API_FORMATS)
     if fmt is None:
-        return problem(406, "available as " + ", ".join(f.media_type for f in API_FORMATS))
+        keys = ", ".join(f"format={f.key} ({f.media_type})" for f in API_FORMATS)
+        what = f"format={asked!r} is not offered" if asked else "no acceptable format"
+        return problem(406, f"{what}; available: {keys}")
     try:
         limit, offset = page_bounds(query)
         values = {k: v for k, v in request.args.items() if k not in RESERVED}
-        bindings = query.bindings(values)
+        bindings = query.plain_bindings(values)
     except ParameterError as exc:
         return problem(400, str(exc))
     backend = get_backend()
@@ -129,13 +125,13 @@ def render_answer(query: NamedQuery, bindings: dict, limit: int, offset: int, fm
     records = [to_record(row, variables) for row in data["results"]["bindings"]]
     if fmt is HTML:
         html = render_template(
-            "api_results.html", query=query, records=records, columns=[column_name(v) for v in variables],
+            "api_results.html", query=query, records=records, columns=variables,
             limit=limit, offset=offset, has_next=has_next,
         )  # fmt: skip
         return html.encode("utf-8"), has_next
     body = {
         "query": query.name,
-        "parameters": {column_name(name): str(term) for name, term in bindings.items()},
+        "parameters": {name: str(term) for name, term in bindings.items()},
         "limit": limit,
         "offset": offset,
         "count": len(records),
@@ -150,11 +146,11 @@ def to_record(row: dict, variables: list[str]) -> dict[str, Any]:
     for variable in variables:
         cell = row.get(variable)
         if cell is None:
-            record[column_name(variable)] = None
+            record[variable] = None
         elif cell.get("datatype") in NUMERIC:
-            record[column_name(variable)] = NUMERIC[cell["datatype"]](cell["value"])
+            record[variable] = NUMERIC[cell["datatype"]](cell["value"])
         else:
-            record[column_name(variable)] = cell["value"]
+            record[variable] = cell["value"]
     return record
 
 
@@ -226,10 +222,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for query in named_queries().values():
         description = "\n\n".join(query.description.get(k, "") for k in ("ja", "en") if query.description.get(k))
-        sparql = "\n".join(line for line in query.text.splitlines() if not line.startswith("#+")).strip()
+        sparql = query.plain_text
         parameters = [
             {"name": p.name, "in": "query", "required": p.required and p.default is None, "schema": schema_of(p),
-             "description": f"binds ?{p.variable}" + (f" ({p.lang})" if p.lang else "")}
+             "description": f"binds ?{p.name}" + (f" ({p.lang})" if p.lang else "") + (f"; {p.hint}" if p.hint else "")}
             for p in query.parameters
         ]  # fmt: skip
         parameters += [{"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/offset"},

@@ -134,7 +134,14 @@ def links_resolve(b: Browser) -> None:
     # /browse), so a link elsewhere would be a link nobody here can check: there must be none.
     assert [h for h in hrefs if not h.startswith(b.base)] == []
     broken = []
+    here = urldefrag(b.page.url)[0]
     for url in sorted(set(hrefs)):
+        target, fragment = urldefrag(url)
+        if target == here and fragment:
+            # A place in this page, which a script may have drawn (YASGUI's tabs): look in the live page.
+            if b.page.evaluate("id => document.getElementById(id) === null", fragment):
+                broken.append(f"404 {url}")
+            continue
         if url not in _checked_links:
             target, fragment = urldefrag(url)
             status, text = fetch(target)
@@ -259,21 +266,79 @@ def test_search_from_the_header(browser):
     assert b.path.startswith(f"{DOC}/")
 
 
-def test_running_an_example_query_on_the_query_page(browser):
+def run_in_editor(b: Browser):
+    """Press YASGUI's run button and wait for its results table; its rows."""
+    b.page.locator(".yasqe_queryButton").click()
+    rows = b.page.locator(".yasr_results table.dataTable tbody tr")
+    rows.first.wait_for()
+    return rows
+
+
+def test_query_editor_runs_an_example_and_its_shared_link_reopens_it(browser):
     b = browser()
     b.open("/sparql")
-    options = b.page.locator("#examples option").all_inner_texts()
-    example = next(i for i, text in enumerate(options) if text.startswith("plan-structure:"))
-    b.page.select_option("#examples", index=example)
-    assert "jcp:" in b.page.locator("#query").input_value() or "PREFIX" in b.page.locator("#query").input_value()
-    b.page.get_by_role("button", name="実行").click()
-    table = b.page.locator("#results-body table.results")
-    table.wait_for()
-    # One row per initiative: 23 in chapter 7.
-    assert table.locator("tbody tr").count() == 23
+    assert b.page.locator("#query-form").is_hidden()  # YASGUI takes the form's place
+    b.page.locator("a.example", has_text="plan-structure").click()
+    editor = b.page.locator(".yasqe .CodeMirror")
+    assert "jcp:hasChapter" in editor.inner_text()
+    # Highlighting: the editor knows SPARQL's keywords and variables.
+    assert editor.locator(".cm-keyword", has_text="SELECT").count() == 1
+    assert editor.locator(".cm-atom, .cm-variable-2", has_text="?initiativeNotation").count() >= 1
+    rows = run_in_editor(b)
+    assert rows.count() == 23  # one row per initiative of chapter 7
+    table = b.page.locator(".yasr_results table.dataTable")
     assert "7-1-1" in table.inner_text()
-    b.screenshot("query")
+    # The data's IRIs lead to this server's pages, not to w3id.org.
+    first = table.locator("tbody a").first.get_attribute("href")
+    assert first.startswith("/browse?iri=https%3A%2F%2Fw3id.org%2Fjp-cityplan%2Fid%2F")
+    # The raw answer and its download are there too.
+    assert b.page.locator(".yasr_btnGroup", has_text="応答").count() == 1
+    assert b.page.locator(".yasr_downloadIcon").count() == 1
+    b.screenshot("query", down_to=".yasr_results table.dataTable")
     healthy(b)
+    # The share button gives a link; a fresh browser opening it sees the query and the same results.
+    b.page.locator(".yasqe_share").click()
+    link = b.page.locator(".yasqe_sharePopup input").input_value()
+    assert link.startswith(f"{b.base}/sparql#") and "query=" in link
+    fresh = browser()
+    fresh.page.goto(link)
+    again = fresh.page.locator(".yasr_results table.dataTable tbody tr")
+    again.first.wait_for()
+    assert "jcp:hasChapter" in fresh.page.locator(".yasqe .CodeMirror").inner_text()
+    assert again.all_inner_texts() == rows.all_inner_texts()
+    healthy(fresh)
+
+
+def test_query_editor_speaks_the_page_language(browser):
+    # Measured: the script's table said "7 rows" in English on the Japanese page.
+    b = browser()
+    b.open("/sparql")
+    run_in_editor(b)
+    header = b.page.locator(".yasr_header").inner_text()
+    assert re.search(r"\d+ 件", header) and "result" not in header
+    assert b.page.locator(".dt-info").inner_text().startswith("全 ")
+    assert b.page.locator(".yasqe_queryButton").get_attribute("title") == "クエリを実行"
+    english = browser(locale="en-US")
+    english.open("/sparql?lang=en")
+    run_in_editor(english)
+    assert re.search(r"\d+ results? in", english.page.locator(".yasr_header").inner_text())
+    assert english.page.locator(".dt-info").inner_text().endswith("rows")
+    healthy(english)
+
+
+def test_query_editor_completes_the_data_prefixes(browser):
+    b = browser()
+    b.open("/sparql")
+    b.page.evaluate("() => { planlodYasgui.getTab().setQuery('SELECT * WHERE { ?s a '); }")
+    b.page.locator(".yasqe .CodeMirror").click()
+    b.page.keyboard.press("Control+End")
+    b.page.keyboard.type("jcp:Poli", delay=20)
+    hints = b.page.locator(".CodeMirror-hints li")
+    hints.first.wait_for()
+    assert "jcp:Policy" in hints.all_inner_texts()
+    # The prefix declaration was written in for the prefix used.
+    query = b.page.evaluate("() => planlodYasgui.getTab().getQuery()")
+    assert "PREFIX jcp: <https://w3id.org/jp-cityplan/def#>" in query
 
 
 # -- without JavaScript ------------------------------------------------------------------
@@ -295,7 +360,10 @@ def test_everything_but_the_query_page_works_without_javascript(browser):
     b.page.get_by_role("button", name="Search").click()
     assert b.path.startswith("/search?q=") and b.page.locator("main mark").count() > 0
     healthy(b)
-    # The query page is the one that needs JavaScript for its examples, but its form still runs a query.
+    # The query page without YASGUI: its form runs a query, and each example is a link that runs it.
     b.open("/sparql")
     b.page.get_by_role("button", name="Run").click()
     assert b.page.locator("table.results tbody tr").count() > 0
+    b.page.locator("a.example", has_text="plan-structure").click()
+    assert b.page.locator("table.results tbody tr").count() == 23
+    assert "?_" not in b.page.locator("#query").input_value()

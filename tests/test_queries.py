@@ -103,6 +103,47 @@ def test_bad_parameters_are_400_with_the_reason(client):
         assert reason in json.loads(response.get_data())["error"]
 
 
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_no_column_carries_a_parameter_prefix(client, name):
+    header = client.get(f"/api/{name}?format=csv").get_data(as_text=True).splitlines()[0].split(",")
+    assert [c for c in header if c.startswith("_")] == []
+    assert "?_" not in QUERIES[name].plain_text
+
+
+def test_the_initiative_table_as_json_and_csv(client):
+    rows = api(client, "initiative-table")["results"]
+    assert len(rows) == 23
+    first = rows[0]
+    assert (first["notation"], first["policyNotation"], first["plan"]) == ("7-1-1", "7-1", PLAN)
+    assert first["title"] == "戦略的なシティプロモーションの構築と展開"
+    goal = next(r for r in rows if r["notation"] == "7-3-1")
+    assert goal["currentSituation"] and goal["goal"] and goal["currentSituation"] != goal["goal"]
+    table = client.get("/api/initiative-table?format=csv")
+    assert table.content_type.startswith("text/csv")
+    records = list(csv.DictReader(io.StringIO(table.get_data(as_text=True))))
+    columns = ["plan", "notation", "title", "policyNotation", "policyTitle", "currentSituation", "goal"]
+    assert list(records[0])[:7] == columns
+    assert [r["notation"] for r in records] == [r["notation"] for r in rows]
+
+
+def test_a_missing_parameter_says_where_to_find_values(client):
+    # Measured: `?title=` answered "parameter 'title' is required" with nothing that lists plans.
+    response = client.get("/api/initiative-across-plans?title=")
+    assert response.status_code == 400
+    message = json.loads(response.get_data())["error"]
+    assert "/api/initiative-table" in message and "電子自治体" in message
+    term = json.loads(client.get("/api/term-usage?term=").get_data())["error"]
+    assert "/api/glossary" in term
+
+
+def test_an_unknown_format_is_406_with_the_list(client):
+    # Measured: format=foo silently returned JSON.
+    response = client.get("/api/plans?format=foo")
+    assert response.status_code == 406
+    message = json.loads(response.get_data())["error"]
+    assert "'foo'" in message and all(f"format={key}" in message for key in ("json", "csv", "tsv", "html"))
+
+
 def test_parameters_are_bound_not_pasted(client):
     # A value that would break out of a string literal if it were spliced into the query text.
     hostile = '") } } SELECT * WHERE { ?s ?p ?o } #'
@@ -128,10 +169,11 @@ def test_pagination_with_link_headers(client):
 
 def test_formats_by_negotiation(client):
     sparql = client.get("/api/initiatives-per-policy", headers={"Accept": "application/sparql-results+json"})
-    assert json.loads(sparql.get_data())["head"]["vars"][0] == "__plan_iri"
+    # Measured: the columns were headed by grlc's variable spelling (__plan_iri) in every format but JSON.
+    assert json.loads(sparql.get_data())["head"]["vars"][0] == "plan"
     table = client.get("/api/initiatives-per-policy", headers={"Accept": "text/csv"})
     rows = list(csv.reader(io.StringIO(table.get_data(as_text=True))))
-    assert rows[0][:3] == ["__plan_iri", "policy", "policyNotation"] and len(rows) == 8
+    assert rows[0][:3] == ["plan", "policy", "policyNotation"] and len(rows) == 8
     tsv = client.get("/api/initiatives-per-policy", headers={"Accept": "text/tab-separated-values"})
     assert tsv.get_data(as_text=True).splitlines()[1].startswith(f"<{PLAN}>\t")
     html = client.get("/api/initiatives-per-policy?format=html")

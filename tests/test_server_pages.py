@@ -211,3 +211,34 @@ def test_pages_have_no_inline_scripts(client):
 def test_pages_are_cached_and_revalidated(client):
     first = client.get("/glossary")
     assert client.get("/glossary", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_query_page_serves_its_vendored_editor_under_the_policy(client):
+    """YASGUI comes from this server (no CDN), with its licence and version; only its fixed inline styles are allowed."""
+    from planlod.config import ROOT
+    from server.query_page import INLINE_STYLES, csp_hash
+
+    page = client.get("/sparql", headers={"Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    assert "/static/vendor/yasgui/yasgui.min.js" in html and "/static/query.js" in html
+    assert not re.search(r'(src|href)="https?://', html.split("<main", 1)[0])  # nothing from elsewhere
+    vendored = ROOT / "server" / "static" / "vendor" / "yasgui"
+    assert "MIT" in (vendored / "LICENSE").read_text() and (vendored / "VERSION").read_text().strip()
+    assert client.get("/static/vendor/yasgui/yasgui.min.js").status_code == 200
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy
+    assert all(csp_hash(text) in policy for text in INLINE_STYLES)
+    # Every other page keeps the plain policy.
+    assert "style-src 'self';" in client.get("/", headers={"Accept": "text/html"}).headers["Content-Security-Policy"]
+
+
+def test_query_page_examples_are_plain_sparql_with_their_parameters_named(client):
+    from server.query_page import examples
+
+    with client.application.test_request_context():
+        found = {e["name"]: e["text"] for e in examples()}
+    # Measured: the examples showed grlc's internal names (?__plan_iri, ?_actor).
+    assert [name for name, text in found.items() if re.search(r"[?$]_", text)] == []
+    actor = found["actor-commitments"]
+    assert "#   ?actor: required" in actor and "one of city, citizen, business" in actor
+    assert 'VALUES (?actor) { ("city") }' in actor

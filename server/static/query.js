@@ -41,6 +41,12 @@ const JA = {
   "Chart": "グラフ",
   "Boolean": "真偽値",
   "Error": "エラー",
+  "Open settings": "設定を開く",
+  "Query editor": "クエリエディター",
+  "Endpoint": "エンドポイント",
+  "Rows per page": "1ページの件数",
+  "Row": "行",
+  "All": "すべて",
 };
 const PATTERNS = [
   // The results header ("23 results in 0.1 seconds") and DataTables' counts.
@@ -88,10 +94,26 @@ function localLinks(root) {
   }
 }
 
+// What YASGUI leaves unnamed for assistive technology, and its documentation links (to a site
+// this page cannot reach offline), fixed as it draws them.
+function accessible(root) {
+  const all = (selector) => (root.matches && root.matches(selector) ? [root] : []).concat(
+    root.querySelectorAll ? [...root.querySelectorAll(selector)] : []);
+  const name = (selector, label) => all(selector).forEach((e) => e.hasAttribute("aria-label") || e.setAttribute("aria-label", label));
+  name(".CodeMirror textarea", "Query editor");
+  name("input.autocomplete", "Endpoint");
+  name("select.tableSizer", "Rows per page");
+  // CodeMirror takes its scroller out of the tab order; the keyboard must reach it (axe: scrollable-region-focusable).
+  for (const scroll of all(".CodeMirror-scroll")) if (scroll.getAttribute("tabindex") !== "0") scroll.setAttribute("tabindex", "0");
+  for (const th of all(".yasr_results th.dt-orderable-none")) if (!th.textContent.trim()) th.textContent = "#";
+  for (const help of all("a.yasr_external_ref_btn, a[href^='https://docs.triply.cc']")) help.remove();
+}
+
 function watch(root, lang) {
   const fix = (node) => {
     if (!node || node.nodeType !== Node.ELEMENT_NODE) return;
     localLinks(node);
+    accessible(node);
     if (lang === "ja") translate(node);
   };
   fix(root);
