@@ -224,7 +224,9 @@ def test_query_page_serves_its_vendored_editor_under_the_policy(client):
     assert not re.search(r'(src|href)="https?://', html.split("<main", 1)[0])  # nothing from elsewhere
     vendored = ROOT / "server" / "static" / "vendor" / "yasgui"
     assert "MIT" in (vendored / "LICENSE").read_text() and (vendored / "VERSION").read_text().strip()
-    assert client.get("/static/vendor/yasgui/yasgui.min.js").status_code == 200
+    script = client.get("/static/vendor/yasgui/yasgui.min.js")
+    assert script.status_code == 200
+    script.close()
     policy = page.headers["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "unsafe-inline" not in policy
     assert all(csp_hash(text) in policy for text in INLINE_STYLES)
