@@ -362,7 +362,7 @@ def query_command(settings: Settings, query: str, fmt: str, params: tuple[str, .
     values = dict(_split_param(p) for p in params)
     named = load_all().get(query)
     if named is not None:
-        text, bindings = named.text, named.bindings(values)
+        text, bindings = named.plain_text, named.plain_bindings(values)  # columns named as in the API
     elif values:
         raise click.UsageError("--param only applies to the named queries of queries/")
     else:
