@@ -30,6 +30,11 @@ def en(text: str) -> Literal:
     return Literal(text, lang="en")
 
 
+def local_name(prop: URIRef) -> str:
+    """``jcp:goal`` → ``goal``, ``skos:definition`` → ``definition``: the name of a text in its IRI."""
+    return str(prop).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
 def new_dataset() -> Dataset:
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
@@ -92,12 +97,21 @@ class _PlanWriter:
         self.add(excerpt, RDFS.label, en(f"source lines {lines}"))
 
     def text(self, node: URIRef, prop: URIRef, text: Text, policy: Policy) -> None:
+        """The wording on the resource, and a jcp:Text with the lines and ※ marks of this text alone."""
         self.add(node, prop, ja(text.value))
+        text_node = self.mint.text(node, local_name(prop))
+        self.add(node, JCP.hasText, text_node)
+        self.add(text_node, RDF.type, JCP.Text)
+        self.add(text_node, JCP.textOf, node)
+        self.add(text_node, JCP.textProperty, prop)
+        self.add(text_node, JCP.partOfPlan, self.mint.plan)
+        self.derived_from(text_node, text.span)
         for number in text.footnote_marks:
             term = self.terms.get((policy.notation, number))
             # An unresolved mark gets no link; the SHACL gate reports it.
             if term is not None:
                 self.add(node, JCP.mentions, term)
+                self.add(text_node, JCP.mentions, term)
 
     # -- resources -------------------------------------------------------------------
 
@@ -259,7 +273,7 @@ class _PlanWriter:
         self.add(node, SKOS.notation, Literal(term.notation))
         self.add(node, SKOS.prefLabel, ja(term.label))
         self.add(node, RDFS.label, ja(term.label))
-        self.add(node, SKOS.definition, ja(term.definition.value))
+        self.text(node, SKOS.definition, term.definition, policy)
         self.add(node, SKOS.inScheme, self.mint.glossary)
         self.add(node, SKOS.topConceptOf, self.mint.glossary)
         self.add(self.mint.glossary, SKOS.hasTopConcept, node)

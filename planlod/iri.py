@@ -63,6 +63,10 @@ class Minter:
     def graph(self, name: str) -> URIRef:
         return self.part(f"graph/{name}")
 
+    def text(self, resource: URIRef, name: str) -> URIRef:
+        """One text of a resource (``…/initiative/7-3-1/text/goal``), named after its property."""
+        return URIRef(f"{resource}/text/{name}")
+
     def excerpt(self, span: Span) -> URIRef:
         # RFC 5147 text/plain fragment: line=a,b selects the lines between the a-th and
         # b-th line ends, i.e. our 1-based lines a+1 … b.

@@ -53,8 +53,8 @@ def test_counts_of_each_class(plan_graph):
 def test_identifiers_follow_the_pattern(plan_graph):
     pattern = re.compile(
         rf"^{re.escape(DEFAULT_BASE_IRI)}id/272116/5th"
-        r"(/(chapter|policy|initiative|sector-plan|term)/[0-9a-z-]+"
-        r"|/initiative/[0-9-]+/commitment/(city|citizen|business)"
+        r"(/(chapter|policy|initiative|sector-plan|term)/[0-9a-z-]+(/text/[A-Za-z]+)?"
+        r"|/initiative/[0-9-]+/commitment/(city|citizen|business)(/text/statement)?"
         r"|/glossary|/source(#line=[0-9]+,[0-9]+)?|#period)?$"
     )
     subjects = {s for s in plan_graph.subjects() if isinstance(s, URIRef)}

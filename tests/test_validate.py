@@ -342,13 +342,27 @@ MUTATIONS = [
     Mutation("glossary term without source lines", drop(iri("term/7-5-n1"), PROV.wasDerivedFrom), {"derivedFrom": V}),
     Mutation(
         "mention of a term dropped",
-        drop(iri("initiative/7-2-7"), JCP.mentions, iri("term/7-2-n6")),
+        both(
+            drop(iri("initiative/7-2-7"), JCP.mentions, iri("term/7-2-n6")),
+            drop(iri("initiative/7-2-7/text/currentSituation"), JCP.mentions, iri("term/7-2-n6")),
+        ),
         {"FootnoteResolves": W, "GlossaryTerm-mentioned": W},
     ),
     Mutation(
         "mark without a footnote", append(iri("initiative/7-1-1"), JCP.goal, "※9"), {"FootnoteResolves": W}, value="※9"
     ),
     Mutation("a duplicate notation", add(iri("glossary"), SKOS.notation, Literal("7-1")), {"UniqueNotation": V}),
+    # texts, each with its own source lines
+    Mutation("text as a blank node", rename(iri("initiative/7-3-1/text/goal"), BNode()), {"TextShape": V}),
+    Mutation("text without its resource", drop(iri("initiative/7-3-1/text/goal"), JCP.textOf), {"Text-of": V}),
+    Mutation(
+        "text of a property that holds no text",
+        replace(iri("initiative/7-3-1/text/goal"), JCP.textProperty, JCP.position),
+        {"Text-property": V},
+    ),
+    Mutation(
+        "text without source lines", drop(iri("initiative/7-3-1/text/goal"), PROV.wasDerivedFrom), {"Text-derivedFrom": V}
+    ),
     # source excerpts
     Mutation("excerpt as a blank node", rename(iri("source#line=7,8"), BNode()), {"SourceExcerptShape": V}),
     Mutation(
