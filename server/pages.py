@@ -20,7 +20,7 @@ from server.caching import cached_response
 from server.i18n import lang
 from server.links import href
 from server.notices import plan_notices
-from server.resource_page import ACTORS, PageBuilder
+from server.resource_page import ACTORS, PageBuilder, term_label
 
 bp = Blueprint("pages", __name__)
 
@@ -119,7 +119,11 @@ def search_context(backend: Backend) -> dict[str, Any]:
             )  # fmt: skip
             item["hits"].append({"property": str(row["property"]), "snippet": snippet(str(row["text"]), q)})
     properties = {URIRef(hit["property"]) for item in results.values() for hit in item["hits"]}
-    return {"q": q, "results": results, "labels": backend.labels(properties)}
+    labels = backend.labels(properties)
+    for item in results.values():
+        for hit in item["hits"]:
+            hit["label"] = term_label(URIRef(hit["property"]), labels)  # 「目標」, not …/def#goal
+    return {"q": q, "results": results}
 
 
 @bp.get("/glossary")

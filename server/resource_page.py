@@ -36,14 +36,18 @@ TEXT_PROPERTIES = (
 # Children listed as ordered lists, in this order.
 CHILD_PROPERTIES = (JCP.hasChapter, JCP.hasPolicy, JCP.hasInitiative, JCP.hasSectorPlan, SKOS.hasTopConcept)
 # Parents, for breadcrumbs.
-PARENT_PROPERTIES = (JCP.commitmentOf, JCP.initiativeOf, JCP.policyOf, JCP.chapterOf, JCP.sectorPlanOf, JCP.definedIn)
+PARENT_PROPERTIES = (
+    JCP.commitmentOf, JCP.initiativeOf, JCP.policyOf, JCP.chapterOf, JCP.sectorPlanOf, JCP.definedIn, JCP.textOf
+)  # fmt: skip
 # Shown elsewhere on the page, so left out of the generic table.
 SHOWN_ELSEWHERE = {
     RDF.type, RDFS.label, DCTERMS.title, SKOS.prefLabel, SKOS.notation, JCP.position, JCP.partOfPlan,
     PROV.wasDerivedFrom, JCP.mentions, JCP.hasCommitment, *TEXT_PROPERTIES, *CHILD_PROPERTIES, *PARENT_PROPERTIES,
-    SKOS.closeMatch, SKOS.relatedMatch,
+    SKOS.closeMatch, SKOS.relatedMatch, JCP.hasText,
 }  # fmt: skip
 MATCH_PROPERTIES = (SKOS.closeMatch, SKOS.relatedMatch)
+# Incoming links shown in their own sections (suggestions, matches, the texts of the page).
+INCOMING_ELSEWHERE = {JCP.suggestionFor, JCP.textOf, JCP.definedIn, *MATCH_PROPERTIES}
 ACTORS = (JCP.city, JCP.citizen, JCP.business)
 
 # Labels of terms from other vocabularies, for the property table.
@@ -78,12 +82,38 @@ FOREIGN_LABELS: dict[URIRef, tuple[str, str]] = {
 }
 
 
+# The same, read from the object's side, for incoming links (the ontology's own properties
+# say it with owl:inverseOf or jcp:inverseLabel).
+FOREIGN_INVERSE_LABELS: dict[URIRef, tuple[str, str]] = {
+    DCTERMS.isPartOf: ("含む部分", "has part"),
+    DCTERMS.creator: ("作成したもの", "created"),
+    DCTERMS.publisher: ("公開したもの", "published"),
+    DCTERMS.spatial: ("この地域を対象とするもの", "covering this area"),
+    SKOS.inScheme: ("この用語集の用語", "concepts in this scheme"),
+    SKOS.topConceptOf: ("最上位の用語", "top concepts"),
+    PROV.wasDerivedFrom: ("ここから作られたもの", "derived from this"),
+    RDF.type: ("この種類の資源", "instances"),
+}
+
+
+def term_label(node: Node, labels: dict[Node, dict[str, str]]) -> str:
+    """A term's display label: from the data (the ontology), else the table above, else its local name."""
+    if node in labels:
+        return pick(labels[node])
+    if node in FOREIGN_LABELS:
+        ja, en = FOREIGN_LABELS[node]
+        return ja if lang() == "ja" else en
+    text = str(node)
+    return re.split(r"[#/]", text.rstrip("/#"))[-1] or text
+
+
 @dataclass
 class Link:
     href: str
     label: str
     notation: str = ""
     lang: str = ""
+    texts: list[str] = field(default_factory=list)  # which texts of the resource, for a ※ mention
 
 
 @dataclass
@@ -106,6 +136,7 @@ class Row:
 class TextBlock:
     label: str
     html: Markup
+    source: Link | None = None  # the lines of this text in the source view
 
 
 @dataclass
@@ -113,6 +144,7 @@ class CommitmentRow:
     actor: Link
     commitment: Link | None
     html: Markup | None
+    source: Link | None = None
 
 
 @dataclass
@@ -158,6 +190,7 @@ class PageModel:
     matches: list[Match] = field(default_factory=list)
     provenance: list[Link] = field(default_factory=list)
     city: str = ""  # the municipality whose plan this resource is part of
+    city_word: bool = False  # the texts are a plan's (not the ontology's or another vocabulary's)
 
 
 def rich_text(text: str, term_links: dict[int, str]) -> Markup:
@@ -197,13 +230,32 @@ class PageBuilder:
     # -- helpers ---------------------------------------------------------------------
 
     def label_of(self, node: Node) -> str:
-        if node in self.labels:
-            return pick(self.labels[node])
-        if node in FOREIGN_LABELS:
-            ja, en = FOREIGN_LABELS[node]
+        if node not in self.labels and isinstance(node, URIRef) and node not in FOREIGN_LABELS:
+            self.labels.update(self.b.labels([node]))  # a term the description did not name (a text's property)
+        return term_label(node, self.labels)
+
+    def inverse_label(self, prop: Node) -> str:
+        """The name of ``prop`` read from its object's side: 「施策内の取組」 for jcp:initiativeOf on a policy."""
+        inverse = self.b.value(prop, OWL.inverseOf) or next(iter(self.b.subjects(OWL.inverseOf, prop)), None)
+        if inverse is not None:
+            return term_label(inverse, self.b.labels([inverse]))
+        stated = {x.language or "": str(x) for x in self.b.objects(prop, JCP.inverseLabel) if isinstance(x, Literal)}
+        if stated:
+            return pick(stated)
+        if prop in FOREIGN_INVERSE_LABELS:
+            ja, en = FOREIGN_INVERSE_LABELS[prop]
             return ja if lang() == "ja" else en
-        text = str(node)
-        return re.split(r"[#/]", text.rstrip("/#"))[-1] or text
+        return f"{self.label_of(prop)}として参照" if lang() == "ja" else f"{self.label_of(prop)} of"
+
+    def text_sources(self, subject: Node) -> dict[Node, Link]:
+        """Text property → the link to that text's own lines in the source view."""
+        found = {}
+        for text in self.b.objects(subject, JCP.hasText):
+            prop = self.b.value(text, JCP.textProperty)
+            excerpt = self.b.value(text, PROV.wasDerivedFrom)
+            if prop is not None and excerpt is not None:
+                found[prop] = self.excerpt_link(excerpt)
+        return found
 
     def link(self, node: Node) -> Link:
         notation = self.b.value(node, SKOS.notation) if isinstance(node, URIRef) else None
@@ -258,10 +310,13 @@ class PageBuilder:
             city=self.city_of(iri),
         )
         marks = self.term_links(iri)
+        sources = self.text_sources(iri) if JCP.hasText in self.out_by_p else {}
         for prop in TEXT_PROPERTIES:
             for value in self.out_by_p.get(prop, []):
                 if isinstance(value, Literal):
-                    page.texts.append(TextBlock(self.label_of(prop), rich_text(str(value), marks)))
+                    block = TextBlock(self.label_of(prop), rich_text(str(value), marks), sources.get(prop))
+                    page.texts.append(block)
+        page.city_word = JCP.partOfPlan in self.out_by_p
         if JCP.Initiative in self.out_by_p.get(RDF.type, []):
             page.commitments = self.commitments()
         for prop in CHILD_PROPERTIES:
@@ -270,7 +325,11 @@ class PageBuilder:
         defined_here = [s for s, p, _, _ in self.d.incoming if p == JCP.definedIn]
         if defined_here:
             page.children.append(Children(gettext("glossary"), self.ordered(defined_here)))
-        page.terms = self.ordered(self.out_by_p.get(JCP.mentions, []))
+        # The terms of every text on the page, the commitments' included.
+        mentioned = list(self.out_by_p.get(JCP.mentions, []))
+        for commitment in self.out_by_p.get(JCP.hasCommitment, []):
+            mentioned += [t for t in self.b.objects(commitment, JCP.mentions) if t not in mentioned]
+        page.terms = self.ordered(mentioned)
         page.rows = [
             Row(self.label_of(p), [self.literal_value(o) for o in objs])
             for p, objs in self.out_by_p.items()
@@ -289,7 +348,8 @@ class PageBuilder:
         source = self.b.value(node, DCTERMS.isPartOf)
         if start is None or source is None:
             return self.link(node)
-        return Link(f"{href(str(source))}#L{start}", self.label_of(node))
+        labels = self.labels.get(node) or self.b.labels([node]).get(node, {})
+        return Link(f"{href(str(source))}#L{start}", pick(labels) if labels else self.label_of(node))
 
     def breadcrumbs(self) -> list[Link]:
         trail: list[Link] = []
@@ -321,19 +381,33 @@ class PageBuilder:
                     actor=self.link(actor),
                     commitment=self.link(commitment) if commitment is not None else None,
                     html=rich_text(str(statement), self.term_links(commitment)) if statement is not None else None,
+                    source=self.text_sources(commitment).get(JCP.statement) if commitment is not None else None,
                 )
             )
         return rows
 
     def incoming(self) -> list[Row]:
-        groups: dict[Node, list[Node]] = {}
+        """What points here, headed from this page's side; links this page already shows as its own are left out."""
+        shown = {o for objs in self.out_by_p.values() for o in objs}
+        groups: dict[Node, dict[Node, Link]] = {}
         for s, p, _, _ in self.d.incoming:
-            if p == JCP.suggestionFor or p in MATCH_PROPERTIES:
-                continue  # shown in their own sections
-            groups.setdefault(p, [])
-            if s not in groups[p]:
-                groups[p].append(s)
-        return [Row(self.label_of(p), [Value(link=self.link(s)) for s in subjects]) for p, subjects in groups.items()]
+            if p in INCOMING_ELSEWHERE or s in shown:
+                continue
+            group = groups.setdefault(p, {})
+            resource = self.b.value(s, JCP.textOf) if "/text/" in str(s) else None
+            if resource is not None:
+                # A text that points here (a ※ mention): its resource, saying which of its texts.
+                prop = self.b.value(s, JCP.textProperty)
+                texts = [*getattr(group.get(resource), "texts", []), self.label_of(prop) if prop is not None else ""]
+                link = self.link(resource)
+                link.label = f"{link.label}({'、'.join(t for t in texts if t)})"
+                link.texts = texts
+                group[resource] = link
+            elif s not in group:
+                group[s] = self.link(s)
+        return [
+            Row(self.inverse_label(p), [Value(link=link) for link in links.values()]) for p, links in groups.items()
+        ]
 
     def matches(self) -> list[Match]:
         found = []
