@@ -45,6 +45,31 @@ def mermaid(ontology: Path = ONTOLOGY_DIR / "plan.ttl") -> str:
     return "\n".join(lines)
 
 
+def dot(graph: Graph) -> str:
+    """The same class diagram in Graphviz's DOT language (for the ontology page's SVG): boxes with the
+    ja and en labels, an arrow per object property, hollow arrows to superclasses of this vocabulary."""
+    classes = sorted(s for s in graph.subjects(RDF.type, OWL.Class) if str(s).startswith(str(JCP)))
+
+    def label(node: URIRef, lang: str) -> str:
+        return next((str(x) for x in graph.objects(node, RDFS.label) if x.language == lang), "")
+
+    lines = [
+        "digraph jcp {",
+        '  graph [rankdir=LR, fontname="Noto Sans CJK JP", bgcolor="white", nodesep=0.35, ranksep=0.9];',
+        '  node [shape=box, style="rounded,filled", fillcolor="#f3f5f8", color="#12355b", fontname="Noto Sans CJK JP",'
+        " fontsize=11];",
+        '  edge [color="#4a4a4a", fontname="Noto Sans CJK JP", fontsize=9];',
+    ]
+    for cls in classes:
+        lines.append(f'  "{_short(cls)}" [label="{_short(cls)}\\n{label(cls, "ja")}", URL="#{_short(cls)}"];')
+    for prop in sorted(graph.subjects(RDF.type, OWL.ObjectProperty)):
+        domain, range_ = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
+        if domain in classes and range_ in classes and graph.value(prop, OWL.inverseOf) is None:
+            lines.append(f'  "{_short(domain)}" -> "{_short(range_)}" [label="{_short(prop)}", URL="#{_short(prop)}"];')
+    lines.append("}")
+    return "\n".join(lines)
+
+
 def update_readme(readme: Path) -> bool:
     """Rewrite the generated block of ``readme``; return whether it changed."""
     text = readme.read_text(encoding="utf-8")

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request
+from rdflib import Graph
 
-from server import links
+from planlod.vocab import ONTOLOGY_IRI
+from server import links, ontology_page
 from server.backend import Backend, Description, get_backend
 from server.caching import cached_response
 from server.i18n import gettext, lang
@@ -59,6 +61,23 @@ def identifier(rest: str) -> Response:
 @bp.get("/def")
 def ontology() -> Response:
     return see_other("def")
+
+
+@bp.get("/def/diagram.svg")
+def ontology_diagram() -> Response:
+    """The ontology's class diagram, drawn by Graphviz from the ontology the store serves."""
+    svg = ontology_page.diagram(ontology_graph(get_backend()))
+    if svg is None:
+        return Response("404 Not Found: the diagram needs Graphviz (dot) on the server\n", 404,
+                        content_type="text/plain; charset=utf-8")  # fmt: skip
+    return Response(svg, 200, content_type="image/svg+xml")
+
+
+def ontology_graph(backend: Backend) -> Graph:
+    graph = Graph()
+    for s, p, o, _ in backend.graph_quads(ONTOLOGY_IRI):
+        graph.add((s, p, o))
+    return graph
 
 
 def see_other(path: str) -> Response:
@@ -144,6 +163,16 @@ def render(backend: Backend, iri: str, resource_path: str, fmt: Format, formats:
     description = describe(backend, iri)
     if fmt is not HTML:
         return serialize(list(description.quads()), fmt)
+    if iri == ONTOLOGY_IRI:
+        graph = ontology_graph(backend)
+        html = render_template(
+            "ontology.html",
+            doc=ontology_page.document(graph),
+            has_diagram=ontology_page.diagram(graph) is not None,
+            alternates=[(f, links.doc_path(resource_path, f.key)) for f in formats if f is not HTML],
+            jsonld=jsonld_for_html(description.outgoing),
+        )
+        return html.encode("utf-8")
     page = PageBuilder(backend, description).build()
     graph = graph_preview(backend, iri)
     source = backend.source_text(iri)
