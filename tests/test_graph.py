@@ -193,3 +193,46 @@ def test_base_iri_is_configurable(settings):
 def test_labels_for_navigation(plan_graph):
     labels = {lbl.language for lbl in plan_graph.objects(iri("initiative/7-1-2/commitment/citizen"), RDFS.label)}
     assert labels == {"ja", "en"}
+
+
+# -- provenance per text -------------------------------------------------------------------------
+
+TEXT_PROPERTIES = (JCP.necessity, JCP.direction, JCP.sdgPositioning, JCP.currentSituation, JCP.goal, JCP.statement,
+                   SKOS.definition, DCTERMS.description)  # fmt: skip
+
+
+def test_each_text_has_its_own_source_lines(plan_graph):
+    # Measured: the goal and the current situation of 7-3-1 shared one range (lines 139–141).
+    goal, situation = iri("initiative/7-3-1/text/goal"), iri("initiative/7-3-1/text/currentSituation")
+    assert plan_graph.value(goal, PROV.wasDerivedFrom) == iri("source#line=139,140")
+    assert plan_graph.value(situation, PROV.wasDerivedFrom) == iri("source#line=138,139")
+    assert (iri("initiative/7-3-1"), JCP.hasText, goal) in plan_graph
+    assert plan_graph.value(goal, JCP.textOf) == iri("initiative/7-3-1")
+    assert plan_graph.value(goal, JCP.textProperty) == JCP.goal
+
+
+def test_every_text_of_every_resource_is_a_text_with_one_range(plan_graph):
+    texts = 0
+    for prop in TEXT_PROPERTIES:
+        for resource, value in plan_graph.subject_objects(prop):
+            if not str(resource).startswith(PLAN):
+                continue
+            (text,) = [t for t in plan_graph.objects(resource, JCP.hasText) if plan_graph.value(t, JCP.textProperty) == prop]
+            (excerpt,) = plan_graph.objects(text, PROV.wasDerivedFrom)
+            first, last = plan_graph.value(excerpt, JCP.startLine), plan_graph.value(excerpt, JCP.endLine)
+            assert int(first) <= int(last)
+            texts += 1
+    # 7 policies × 2, 23 initiatives × 2, 50 commitments, 11 definitions and the sector plans described
+    assert texts == len(list(plan_graph.subjects(RDF.type, JCP.Text))) > 7 * 2 + 23 * 2 + 50 + 11
+
+
+def test_a_mention_records_the_text_it_is_in(plan_graph):
+    # Measured: jcp:mentions said which resource mentions a term, not which of its texts.
+    term = iri("term/7-2-n6")
+    assert (iri("initiative/7-2-7/text/currentSituation"), JCP.mentions, term) in plan_graph
+    assert (iri("initiative/7-2-7/text/goal"), JCP.mentions, term) not in plan_graph
+    # Every resource-level mention is carried by one of its texts.
+    for resource, mentioned in plan_graph.subject_objects(JCP.mentions):
+        if (resource, RDF.type, JCP.Text) in plan_graph:
+            continue
+        assert any((t, JCP.mentions, mentioned) in plan_graph for t in plan_graph.objects(resource, JCP.hasText))

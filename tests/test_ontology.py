@@ -82,3 +82,44 @@ def test_readme_diagram_is_generated_from_the_ontology():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split(START, 1)[1].split(END, 1)[0].strip()
     assert block == mermaid(), "README diagram is stale: run `planlod diagram --readme README.md`"
+
+
+def test_no_label_is_shared_by_two_terms(ontology):
+    # Measured: hasChapter and Chapter were both 「章」; actor, ActorRole and actors all 「主体」.
+    seen: dict[tuple[str, str], URIRef] = {}
+    shared = []
+    for prop in (RDFS.label, SKOS.prefLabel):
+        for term, label in ontology.subject_objects(prop):
+            if not str(term).startswith(str(JCP)):
+                continue
+            key = (label.language, str(label))
+            if key in seen and seen[key] != term:
+                shared.append((str(label), seen[key], term))
+            seen.setdefault(key, term)
+    assert shared == []
+
+
+def test_every_link_can_be_read_from_its_object_side(ontology):
+    """Incoming links are headed from the reader's side: by the inverse's label, or by jcp:inverseLabel."""
+    for prop in ontology.subjects(RDF.type, OWL.ObjectProperty):
+        if not str(prop).startswith(str(JCP)):
+            continue
+        inverse = ontology.value(prop, OWL.inverseOf) or ontology.value(None, OWL.inverseOf, prop)
+        stated = {x.language for x in ontology.objects(prop, JCP.inverseLabel)}
+        assert inverse is not None or stated == {"ja", "en"}, prop
+
+
+def test_each_class_states_the_properties_of_other_vocabularies_it_carries(ontology, compiled):
+    carried = {}
+    for cls in ontology.subjects(RDF.type, OWL.Class):
+        if str(cls).startswith(str(JCP)):
+            carried[cls] = set(ontology.objects(cls, JCP.carries))
+    assert {URIRef("http://purl.org/dc/terms/title"), SKOS.notation} <= carried[JCP.Initiative]
+    used: dict[URIRef, set] = {}
+    for s, p, o, _ in compiled.dataset.quads((None, RDF.type, None, None)):
+        if o in carried:
+            used.setdefault(o, set()).update(
+                q for _, q, _, _ in compiled.dataset.quads((s, None, None, None)) if not str(q).startswith(str(JCP))
+            )
+    for cls, properties in used.items():
+        assert properties - {RDF.type} <= carried[cls], cls

@@ -10,6 +10,9 @@ import pytest
 DOC = "/doc/272116/5th"
 
 
+DATA_BLOCKS = ("application/ld+json", "application/json")
+
+
 class Outline(HTMLParser):
     """Headings, links and the root lang, parsed the way a browser would see them."""
 
@@ -29,7 +32,8 @@ class Outline(HTMLParser):
             self.headings.append(int(tag[1]))
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
-        if tag == "script" and not attrs.get("src") and attrs.get("type") != "application/ld+json":
+        # A data block (JSON-LD, the query editor's settings) is never run: only scripts count.
+        if tag == "script" and not attrs.get("src") and attrs.get("type") not in DATA_BLOCKS:
             self._in_script = True
 
     def handle_endtag(self, tag):
@@ -214,7 +218,7 @@ def test_pages_are_cached_and_revalidated(client):
 
 
 def test_query_page_serves_its_vendored_editor_under_the_policy(client):
-    """YASGUI comes from this server (no CDN), with its licence and version; only its fixed inline styles are allowed."""
+    """YASGUI comes from this server (no CDN), with licence and version; only its fixed inline styles are allowed."""
     from planlod.config import ROOT
     from server.query_page import INLINE_STYLES, csp_hash
 
@@ -244,3 +248,58 @@ def test_query_page_examples_are_plain_sparql_with_their_parameters_named(client
     actor = found["actor-commitments"]
     assert "#   ?actor: required" in actor and "one of city, citizen, business" in actor
     assert 'VALUES (?actor) { ("city") }' in actor
+
+
+# -- pages that read right ----------------------------------------------------------------------
+
+
+def incoming_headers(html: str) -> list[str]:
+    section = html.split('id="h-incoming"', 1)[1].split("</section>", 1)[0] if 'id="h-incoming"' in html else ""
+    return re.findall(r'<th scope="row">([^<]+)</th>', section)
+
+
+def test_incoming_links_are_headed_from_the_readers_side(client):
+    # Measured: 「取組の属する施策: 7-1-1…」 on 7-1 and 「参照する用語: 7-2-4」 on a term.
+    policy = page(client, f"{DOC}/policy/7-1.html")
+    assert "取組の属する施策" not in incoming_headers(policy)
+    term = page(client, f"{DOC}/term/7-2-n6.html")
+    headers = incoming_headers(term)
+    assert "この用語を参照するもの" in headers and "参照する用語" not in headers
+    # The mention says which text it is in.
+    assert '<span class="notation">7-2-7</span> 電子自治体の推進(現状と課題)' in term
+    english = client.get(f"{DOC}/term/7-2-n6.html?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "mentioned by" in incoming_headers(english)
+
+
+def test_terms_used_include_those_in_commitments(client):
+    # Measured: 7-2-6 had no "terms used" section although ※4 and ※5 are linked in its commitment.
+    html = page(client, f"{DOC}/initiative/7-2-6.html")
+    section = html.split('id="h-terms"', 1)[1].split("</section>", 1)[0]
+    assert "7-2-n4" in section and "7-2-n5" in section
+
+
+def test_each_text_links_to_its_own_source_lines(client):
+    # Measured: the page listed 「原資料 131行」「原資料 139–141行」 without saying which text each is.
+    html = page(client, f"{DOC}/initiative/7-3-1.html")
+    goal = re.search(r"<h3>目標 <small[^>]*><a class=\"lines\" href=\"([^\"]+)\">([^<]+)</a>", html)
+    assert goal and goal.groups() == ("/id/272116/5th/source#L140", "原資料 140行")
+    situation = re.search(r"<h3>現状と課題 <small[^>]*><a class=\"lines\" href=\"([^\"]+)\">", html)
+    assert situation and situation.group(1) == "/id/272116/5th/source#L139"
+    # Each commitment links to its lines too.
+    assert html.count('class="lines"') == 2 + 1  # 7-3-1 has one commitment (the city's)
+
+
+def test_search_hits_are_headed_by_labels(client):
+    # Measured: hits were headed by raw property IRIs (…/def#goal, dcterms:title's IRI).
+    html = page(client, "/search?q=%E5%8D%94%E5%83%8D")
+    headings = set(re.findall(r"<li><small>([^<]+)</small>:", html))
+    assert headings and not [h for h in headings if "://" in h]
+    assert {"タイトル", "行うこと"} <= headings
+
+
+def test_glossary_numbers_are_labelled(client):
+    # Measured: 「(施策 7-2, 1)」, the number unlabelled.
+    html = page(client, "/glossary")
+    assert re.search(r"施策 7-2</a>、本文中 \d+ か所で使用\)", html)
+    english = client.get("/glossary?lang=en").get_data(as_text=True)
+    assert re.search(r"policy 7-2</a>, used in \d+ places?\)", english, re.IGNORECASE)

@@ -361,7 +361,9 @@ MUTATIONS = [
         {"Text-property": V},
     ),
     Mutation(
-        "text without source lines", drop(iri("initiative/7-3-1/text/goal"), PROV.wasDerivedFrom), {"Text-derivedFrom": V}
+        "text without source lines",
+        drop(iri("initiative/7-3-1/text/goal"), PROV.wasDerivedFrom),
+        {"Text-derivedFrom": V},
     ),
     # source excerpts
     Mutation("excerpt as a blank node", rename(iri("source#line=7,8"), BNode()), {"SourceExcerptShape": V}),
