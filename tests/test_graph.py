@@ -214,10 +214,11 @@ def test_each_text_has_its_own_source_lines(plan_graph):
 def test_every_text_of_every_resource_is_a_text_with_one_range(plan_graph):
     texts = 0
     for prop in TEXT_PROPERTIES:
-        for resource, value in plan_graph.subject_objects(prop):
+        for resource in plan_graph.subjects(prop):
             if not str(resource).startswith(PLAN):
                 continue
-            (text,) = [t for t in plan_graph.objects(resource, JCP.hasText) if plan_graph.value(t, JCP.textProperty) == prop]
+            texts_of = plan_graph.objects(resource, JCP.hasText)
+            (text,) = [t for t in texts_of if plan_graph.value(t, JCP.textProperty) == prop]
             (excerpt,) = plan_graph.objects(text, PROV.wasDerivedFrom)
             first, last = plan_graph.value(excerpt, JCP.startLine), plan_graph.value(excerpt, JCP.endLine)
             assert int(first) <= int(last)

@@ -116,7 +116,7 @@ def test_each_class_states_the_properties_of_other_vocabularies_it_carries(ontol
             carried[cls] = set(ontology.objects(cls, JCP.carries))
     assert {URIRef("http://purl.org/dc/terms/title"), SKOS.notation} <= carried[JCP.Initiative]
     used: dict[URIRef, set] = {}
-    for s, p, o, _ in compiled.dataset.quads((None, RDF.type, None, None)):
+    for s, _, o, _ in compiled.dataset.quads((None, RDF.type, None, None)):
         if o in carried:
             used.setdefault(o, set()).update(
                 q for _, q, _, _ in compiled.dataset.quads((s, None, None, None)) if not str(q).startswith(str(JCP))
