@@ -62,10 +62,15 @@ def dot(graph: Graph) -> str:
     ]
     for cls in classes:
         lines.append(f'  "{_short(cls)}" [label="{_short(cls)}\\n{label(cls, "ja")}", URL="#{_short(cls)}"];')
+    # A property with no domain (or range) links any resource: one box stands for "any".
+    lines.append('  "any" [label="任意の資源\\nany resource", style="rounded,dashed", fillcolor="white"];')
     for prop in sorted(graph.subjects(RDF.type, OWL.ObjectProperty)):
         domain, range_ = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
-        if domain in classes and range_ in classes and graph.value(prop, OWL.inverseOf) is None:
-            lines.append(f'  "{_short(domain)}" -> "{_short(range_)}" [label="{_short(prop)}", URL="#{_short(prop)}"];')
+        if graph.value(prop, OWL.inverseOf) is not None or not str(prop).startswith(str(JCP)):
+            continue  # one arrow per pair of inverses
+        if (domain in classes or range_ in classes) and {domain, range_} <= {*classes, None}:
+            source, target = _short(domain) if domain else "any", _short(range_) if range_ else "any"
+            lines.append(f'  "{source}" -> "{target}" [label="{_short(prop)}", URL="#{_short(prop)}"];')
     lines.append("}")
     return "\n".join(lines)
 

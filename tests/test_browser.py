@@ -82,7 +82,7 @@ class Browser:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         # The endpoint's address shows this test server's random port: masked, so the committed
         # screenshots do not change with every run.
-        masked = [self.page.locator(".endpoint")]
+        masked = [self.page.locator(".endpoint"), self.page.locator(".yasgui input.autocomplete")]
         if down_to is None:
             self.page.screenshot(path=SCREENSHOTS / f"{name}.png", mask=masked, mask_color="#dde3ea")
             return
@@ -339,6 +339,23 @@ def test_query_editor_completes_the_data_prefixes(browser):
     # The prefix declaration was written in for the prefix used.
     query = b.page.evaluate("() => planlodYasgui.getTab().getQuery()")
     assert "PREFIX jcp: <https://w3id.org/jp-cityplan/def#>" in query
+
+
+def test_ontology_page_documents_each_term_at_its_anchor(browser):
+    b = browser()
+    b.open("/def")
+    b.screenshot("ontology", down_to="#h-diagram + p")
+    b.open("/def#Initiative")
+    section = b.page.locator("section.term#Initiative")
+    assert "取組" in section.locator("h3").inner_text() and "Initiative" in section.locator("h3").inner_text()
+    assert section.locator("p[lang=ja]").count() == 1 and section.locator("p[lang=en]").count() == 1
+    assert "dcterms:title" in section.inner_text()  # the properties of other vocabularies it carries
+    # The diagram is drawn, and its boxes and the domain/range links lead to the terms' sections.
+    diagram = b.page.locator("img.diagram")
+    assert diagram.evaluate("img => img.complete && img.naturalWidth > 0")
+    b.page.locator("section.term#goal a", has_text="jcp:Initiative").click()
+    assert b.page.url.endswith("/doc/def.html#Initiative")
+    healthy(b)
 
 
 # -- without JavaScript ------------------------------------------------------------------
