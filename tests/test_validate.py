@@ -214,7 +214,7 @@ MUTATIONS = [
             add(iri("policy/7-4"), JCP.sdgPositioning, Literal("目標16", lang="ja")),
             add(iri("policy/7-4"), JCP.sdgPositioning, Literal("目標17", lang="ja")),
         ),
-        {"Policy-sdgPositioning": V},
+        {"Policy-sdgPositioning": V, "TextRecorded": V},  # texts added without their records
     ),
     Mutation("policy without initiatives", drop(iri("policy/7-3"), JCP.hasInitiative), {"Policy-hasInitiative": W}),
     Mutation(
@@ -354,11 +354,16 @@ MUTATIONS = [
     Mutation("a duplicate notation", add(iri("glossary"), SKOS.notation, Literal("7-1")), {"UniqueNotation": V}),
     # texts, each with its own source lines
     Mutation("text as a blank node", rename(iri("initiative/7-3-1/text/goal"), BNode()), {"TextShape": V}),
+    Mutation(
+        "a text without its own record",
+        drop(iri("initiative/7-3-1"), JCP.hasText, iri("initiative/7-3-1/text/goal")),
+        {"TextRecorded": V},
+    ),
     Mutation("text without its resource", drop(iri("initiative/7-3-1/text/goal"), JCP.textOf), {"Text-of": V}),
     Mutation(
         "text of a property that holds no text",
         replace(iri("initiative/7-3-1/text/goal"), JCP.textProperty, JCP.position),
-        {"Text-property": V},
+        {"Text-property": V, "TextRecorded": V},  # and the goal is left without its text
     ),
     Mutation(
         "text without source lines",
