@@ -169,8 +169,8 @@ function startEditor() {
   const endpoint = new URL(config.endpoint, location.href).href;
   // Shown before YASGUI starts: CodeMirror measures its lines and draws nothing in a hidden element.
   form.hidden = true;
-  const results = document.getElementById("results");
-  if (results) results.hidden = true;
+  // The server's own answer (its table or its error) is for pages without JavaScript; YASGUI shows its own.
+  for (const answer of document.querySelectorAll("#results, .error[role=alert]")) answer.hidden = true;
   host.hidden = false;
   const yasgui = new Yasgui(host, {
     // Tabs live in the URL (the share link), not in the browser's storage: a link always
