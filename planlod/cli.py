@@ -9,6 +9,7 @@ the locale.
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,7 @@ from planlod.messages import PlanError, phrase
 from planlod.publish import PublishError
 from planlod.queries import ParameterError, QueryFileError
 from planlod.query import QueryError
+from planlod.queryprocess import WorkerRefused
 from planlod.reason import JavaMissing, ReasonerError
 from planlod.scaffold import ScaffoldError
 from planlod.site import SiteError
@@ -65,6 +67,7 @@ USER_ERRORS = (
     JavaMissing,
     ReasonerError,
     FileNotFoundError,
+    WorkerRefused,
 )
 
 
@@ -463,19 +466,23 @@ def publish_command(settings: Settings, store_url: str | None, gsp: str) -> None
 @user_errors
 def serve_command(settings: Settings, host: str, port: int, get_path: str | None) -> None:
     """Serve the built data (building first if there is none)."""
+    from planlod.querybroker import brokered
     from server import create_app
 
     if current_release(settings.build_dir) is None:
         err.print("no build yet: building first")
         run_build(settings, None)
-    app = create_app(settings)
     if get_path:
-        response = app.test_client().get(get_path)
+        response = create_app(settings).test_client().get(get_path)
         click.echo(response.get_data(as_text=True))
         sys.exit(0 if response.status_code == 200 else 1)
     url = f"http://{host}:{port}/"
     out.print(f"planlod serving {require_release(settings).name} at {url}")
-    app.run(host=host, port=port, threaded=True)
+    # SIGTERM (kill, systemd, a container stop) ends like Ctrl-C: the broker and query workers are
+    # stopped on the way out. However the server ends, they die with it (planlod.sandbox.die_with_parent).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with brokered(settings) as served:
+        create_app(served).run(host=host, port=port, threaded=True)
 
 
 @cli.command("diagram")

@@ -40,6 +40,9 @@ QUERIES_DIR = tool_dir("queries")
 DOCS_DIR = tool_dir("docs")
 SDG_KEYWORDS_FILE = tool_dir("data") / "sdg-keywords.toml"
 
+# A query worker (Python, pyoxigraph and the open store) reserves about 85 MiB before any query.
+MIN_QUERY_MEMORY_MIB = 128
+
 DEFAULT_BASE_IRI = "https://w3id.org/jp-cityplan/"
 ONTOLOGY_NS = "https://w3id.org/jp-cityplan/def#"
 
@@ -83,8 +86,21 @@ class Settings:
     max_response_bytes: int = 50_000_000
     # Rows per page of the query page's HTML results (counted and sliced in the query worker).
     html_rows: int = 500
-    # Processes that run user SPARQL, so a runaway query can be killed (one per core is plenty).
-    query_workers: int = 2
+    # Processes that run user SPARQL, so a runaway query can be killed; one more is kept warm as a spare.
+    query_workers: int = 3
+    # Seconds after which a query needs one of the query_workers - 1 places for long queries (a client
+    # holds at most (query_workers - 1) // 2 of them, at least one); without one it is stopped (429/503).
+    query_long_after: float = 1.0
+    # Memory limit of each query worker in MiB (RLIMIT_DATA: heap and anonymous mappings); over it, 503.
+    query_memory_mib: int = 384
+    # Run query workers even where seccomp cannot close their network. Never on a public server.
+    allow_unsandboxed_queries: bool = False
+    # The request header naming the client behind a trusted proxy (e.g. X-Forwarded-For, whose last entry
+    # counts); empty: the connection's address. Fair shares of the query workers are per client.
+    client_header: str = ""
+    # The Unix socket of the query broker that `planlod serve` starts for its HTTP processes (empty:
+    # each process has its own query workers).
+    query_broker: str = ""
     # Incoming links listed on a resource (the actor concepts are pointed at by every commitment).
     max_inverse: int = 500
     # Rendered pages and data documents kept in memory per server process.
@@ -113,6 +129,12 @@ class Settings:
             raise ConfigError("query_timeout must be positive")
         if self.html_rows < 1:
             raise ConfigError("html_rows must be 1 or more")
+        if self.query_workers < 2:
+            raise ConfigError("query_workers must be at least 2: one is always kept for short queries")
+        if self.query_long_after <= 0:
+            raise ConfigError("query_long_after must be positive")
+        if self.query_memory_mib < MIN_QUERY_MEMORY_MIB:
+            raise ConfigError(f"query_memory_mib must be at least {MIN_QUERY_MEMORY_MIB}: a worker needs that to start")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

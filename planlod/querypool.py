@@ -1,31 +1,56 @@
-"""Running untrusted SPARQL where it can be stopped for real.
+"""Running untrusted SPARQL where it can be stopped for real, fairly shared.
 
 pyoxigraph has no query timeout and a running query cannot be interrupted from
-another thread, so each query runs in a worker *process* that opens the store
-read-only. A query that outlives its limit is ended by killing its worker; a fresh
-worker takes its place while the others keep answering.
+another thread, so each query runs in a worker *process* (:mod:`planlod.queryworker`)
+that opens the store read-only, cannot reach the network and has a memory limit. A
+query that outlives its limit is ended by killing its worker; a warm spare takes its
+place while the others keep answering.
+
+Fair shares: a query still running after ``long_after`` seconds needs one of the
+``size - 1`` places for long queries, and one client holds at most ``client_share`` of
+them; a query that gets none is stopped. So one worker always turns over within
+``long_after`` seconds, however many runaway queries arrive from wherever. Requests
+waiting for a worker are served the client holding the fewest workers first, and in
+order of arrival among equals.
 """
 
 from __future__ import annotations
 
 import atexit
 import io
-import multiprocessing as mp
-import queue
+import logging
 import threading
+import time
+from collections import Counter
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planlod.queryprocess import Worker, WorkerRefused, start_worker
+
+if TYPE_CHECKING:
+    from planlod.config import Settings
+
+__all__ = ["QueryAnswer", "QueryFailed", "QueryPool", "QueryRequest", "WorkerRefused", "execute"]
+
+log = logging.getLogger(__name__)
 
 RESULT_FORMATS = ("json", "xml", "csv", "tsv")
 GRAPH_FORMATS = ("turtle", "n_triples", "json_ld", "rdf_xml", "trig", "n_quads")
 
 
 class QueryFailed(RuntimeError):
-    """The query could not be answered; ``kind`` says why (syntax, timeout, busy, too-large, error, crashed)."""
+    """The query could not be answered; ``kind`` says why.
 
-    def __init__(self, kind: str, message: str) -> None:
+    syntax, error: the query's fault; too-large: the answer is over its size limit;
+    timeout, memory: the query is over its time or memory limit; share: this client holds
+    its share of the workers; busy: no worker for it now; crashed: the worker died.
+    ``retry_after``: seconds after which trying again may succeed, where that is known.
+    """
+
+    def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:
         self.kind = kind
+        self.retry_after = retry_after
         super().__init__(message)
 
 
@@ -115,121 +140,248 @@ def execute(store: object, request: QueryRequest) -> QueryAnswer:
     return QueryAnswer("graph", request.graph_format, bytes(out.buffer))
 
 
-def _worker_main(store_path: str, conn: Connection) -> None:
-    """A worker process: answer requests from ``conn`` until it closes."""
-    import pyoxigraph as ox
+@dataclass(eq=False)
+class _Job:
+    """A query on a worker."""
 
-    store = ox.Store.read_only(store_path)
-    conn.send(("ready", ""))
-    while True:
-        try:
-            request = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            conn.send(("ok", execute(store, request)))
-        except SyntaxError as exc:
-            conn.send(("syntax", f"SPARQL syntax error: {exc}"))
-        except OverflowError as exc:
-            conn.send(("too-large", str(exc)))
-        except Exception as exc:  # noqa: BLE001 — every failure must reach the client as an answer
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    client: str
+    worker: Worker
+    started: float = field(default_factory=time.monotonic)
+    long: bool = False
 
 
 @dataclass(eq=False)
-class _Worker:
-    process: mp.process.BaseProcess
-    conn: Connection
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(timeout=5)
-        self.conn.close()
+class _Waiter:
+    client: str
+    ready: threading.Event = field(default_factory=threading.Event)
+    job: _Job | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class QueryPool:
-    """A fixed number of worker processes over one store, shared by the server's threads."""
+    """``size`` worker processes (and a warm spare) over one store, shared by the server's threads."""
 
     store_path: Path
-    size: int = 2
+    size: int = 3
     timeout: float = 10.0
-    _idle: queue.Queue = field(default_factory=queue.Queue, init=False)
-    _all: set[_Worker] = field(default_factory=set, init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
-    _closed: bool = field(default=False, init=False)
+    long_after: float = 1.0
+    memory_mib: int = 384
+    allow_unsandboxed: bool = False
+
+    @classmethod
+    def from_settings(cls, store_path: Path, settings: Settings) -> QueryPool:
+        return cls(
+            store_path,
+            size=settings.query_workers,
+            timeout=settings.query_timeout,
+            long_after=settings.query_long_after,
+            memory_mib=settings.query_memory_mib,
+            allow_unsandboxed=settings.allow_unsandboxed_queries,
+        )
 
     def __post_init__(self) -> None:
-        self._context = mp.get_context("spawn")  # no fork: the parent may hold threads and open stores
-        for _ in range(self.size):
-            self._idle.put(self._spawn())
+        if self.size < 2:
+            raise ValueError("a query pool needs at least 2 workers: one is kept for short queries")
+        self._lock = threading.Lock()
+        self._idle: list[Worker] = []
+        self._jobs: dict[Worker, _Job] = {}
+        self._waiters: list[_Waiter] = []  # in order of arrival
+        self._spare: Worker | None = None
+        self._refilling = False
+        self._closed = False
+        # The first worker starts here, so a platform that cannot sandbox it is known at once
+        # (WorkerRefused); the others and the spare start in the background.
+        first = self._start()
+        if not first.sandboxed:
+            log.warning(
+                "QUERY WORKERS ARE NOT SANDBOXED: user SPARQL runs in processes that can open network "
+                "connections (allow_unsandboxed_queries is set; this platform has no seccomp)"
+            )
+        self._idle.append(first)
+        self._refill()
         atexit.register(self.close)
 
-    def _spawn(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(
-            target=_worker_main, args=(str(self.store_path), child), daemon=True, name="planlod-sparql"
-        )
-        process.start()
-        child.close()
-        try:
-            ready = parent.poll(60) and parent.recv()[0] == "ready"
-        except (EOFError, OSError):
-            ready = False
-        if not ready:
-            process.kill()
-            process.join(timeout=5)
-            parent.close()
-            raise QueryFailed("crashed", "a query worker failed to start")
-        worker = _Worker(process, parent)
-        with self._lock:
-            self._all.add(worker)
-        return worker
+    @property
+    def client_share(self) -> int:
+        """How many of the ``size - 1`` places for long queries one client may hold."""
+        return max(1, (self.size - 1) // 2)
 
-    def _replace(self, dead: _Worker) -> None:
-        dead.kill()
-        with self._lock:
-            self._all.discard(dead)
-        if self._closed:
-            return
-        # Start the successor in the background: the answer to the caller need not wait for it.
-        threading.Thread(target=self._respawn, daemon=True, name="planlod-respawn").start()
+    def _start(self) -> Worker:
+        return start_worker(self.store_path, self.memory_mib * 2**20, self.allow_unsandboxed)
 
-    def _respawn(self) -> None:
-        try:
-            worker = self._spawn()
-        except QueryFailed:
-            # The pool is one worker short; the next timeout or failure starts another attempt.
-            return
-        if self._closed:
-            worker.kill()
-        else:
-            self._idle.put(worker)
-
-    def run(self, request: QueryRequest) -> QueryAnswer:
-        """Answer ``request`` within ``timeout`` seconds or raise :class:`QueryFailed`."""
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise QueryFailed("busy", "all query workers are busy; try again shortly") from None
+    def run(self, request: QueryRequest, client: str = "") -> QueryAnswer:
+        """Answer ``request`` for ``client`` within the limits, or raise :class:`QueryFailed`."""
+        job = self._acquire(client)
+        worker = job.worker
         try:
             worker.conn.send(request)
-            if not worker.conn.poll(self.timeout):
-                self._replace(worker)
-                limit = f"{self.timeout:g} s"
-                raise QueryFailed("timeout", f"the query ran longer than the limit of {limit} and was stopped")
+            if self.long_after < self.timeout:
+                if not worker.conn.poll(self.long_after):
+                    self._go_long(job)
+                    if not worker.conn.poll(self.timeout - self.long_after):
+                        raise self._stop(job, self._timed_out())
+            elif not worker.conn.poll(self.timeout):
+                raise self._stop(job, self._timed_out())
             status, payload = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
-            raise QueryFailed("crashed", "the query worker stopped unexpectedly") from None
-        self._idle.put(worker)
+        except (EOFError, OSError):
+            raise self._stop(job, self._death(worker)) from None
+        self._release(job)
+        if status == "memory":
+            raise self._out_of_memory()
         if status != "ok":
             raise QueryFailed(status, payload)
         return payload
 
-    def close(self) -> None:
-        self._closed = True
+    # -- waiting for a worker ---------------------------------------------------------
+
+    def _acquire(self, client: str) -> _Job:
+        waiter = _Waiter(client)
         with self._lock:
-            workers, self._all = list(self._all), set()
+            if self._closed:
+                raise QueryFailed("crashed", "the query service is shutting down")
+            self._waiters.append(waiter)
+            self._dispatch()
+        if not waiter.ready.wait(self.timeout):
+            with self._lock:
+                if waiter.job is None:
+                    self._waiters.remove(waiter)
+                    raise QueryFailed(
+                        "busy", "all query workers are busy; try again shortly", retry_after=self.long_after
+                    )
+        if waiter.job is None:
+            raise QueryFailed("crashed", "the query service is shutting down")
+        return waiter.job
+
+    def _dispatch(self) -> None:
+        """Hand idle workers to waiters, the client holding the fewest first (called under the lock)."""
+        while self._idle and self._waiters:
+            held = Counter(job.client for job in self._jobs.values())
+            waiter = min(self._waiters, key=lambda w: held[w.client])  # the first of equals: arrival order
+            self._waiters.remove(waiter)
+            worker = self._idle.pop()
+            waiter.job = self._jobs[worker] = _Job(waiter.client, worker)
+            waiter.ready.set()
+
+    def _release(self, job: _Job) -> None:
+        with self._lock:
+            self._jobs.pop(job.worker, None)
+            keep = not self._closed
+            if keep:
+                self._idle.append(job.worker)
+                self._dispatch()
+        if not keep:
+            job.worker.kill()
+
+    # -- long queries -----------------------------------------------------------------
+
+    def _go_long(self, job: _Job) -> None:
+        """Give ``job`` a place for long queries, or stop it with :class:`QueryFailed`."""
+        with self._lock:
+            longs = [j for j in self._jobs.values() if j.long]
+            mine = [j for j in longs if j.client == job.client]
+            places = self.size - 1
+            if len(mine) >= self.client_share:
+                failure = QueryFailed(
+                    "share",
+                    f"this client's queries already hold {len(mine)} of the {places} places for queries "
+                    f"running longer than {self.long_after:g} s; this one was stopped after {self.long_after:g} s",
+                    retry_after=self._first_free(mine),
+                )
+            elif len(longs) >= places:
+                failure = QueryFailed(
+                    "busy",
+                    f"all {places} places for queries running longer than {self.long_after:g} s are taken; "
+                    f"this one was stopped after {self.long_after:g} s to keep room for short queries",
+                    retry_after=self._first_free(longs),
+                )
+            else:
+                job.long = True
+                return
+        raise self._stop(job, failure)
+
+    def _first_free(self, jobs: list[_Job]) -> float:
+        """Seconds until the first of ``jobs`` reaches the time limit (at the latest)."""
+        now = time.monotonic()
+        return max(1.0, min(job.started + self.timeout - now for job in jobs))
+
+    # -- failures ---------------------------------------------------------------------
+
+    def _timed_out(self) -> QueryFailed:
+        limit = f"{self.timeout:g} s"
+        return QueryFailed("timeout", f"the query ran longer than the limit of {limit} and was stopped")
+
+    def _out_of_memory(self) -> QueryFailed:
+        return QueryFailed(
+            "memory",
+            f"the query needed more memory than the limit of {self.memory_mib} MiB per query and was stopped",
+            retry_after=self.long_after,
+        )
+
+    def _death(self, worker: Worker) -> QueryFailed:
+        if worker.ran_out_of_memory():
+            return self._out_of_memory()
+        if self._closed:
+            return QueryFailed("crashed", "the query service is shutting down")
+        return QueryFailed("crashed", "the query worker stopped unexpectedly", retry_after=self.long_after)
+
+    def _stop(self, job: _Job, failure: QueryFailed) -> QueryFailed:
+        """Kill the worker of ``job``; the spare takes its place at once. Returns ``failure`` to raise."""
+        with self._lock:
+            self._jobs.pop(job.worker, None)
+            if self._spare is not None and not self._closed:
+                self._idle.append(self._spare)
+                self._spare = None
+                self._dispatch()
+        job.worker.kill()
+        self._refill()
+        return failure
+
+    # -- keeping the pool full --------------------------------------------------------
+
+    def _missing(self) -> int:
+        return self.size - len(self._idle) - len(self._jobs) + (self._spare is None)
+
+    def _refill(self) -> None:
+        with self._lock:
+            if self._refilling or self._closed or self._missing() <= 0:
+                return
+            self._refilling = True
+        threading.Thread(target=self._refill_loop, daemon=True, name="planlod-query-refill").start()
+
+    def _refill_loop(self) -> None:
+        delay = 0.5
+        while True:
+            with self._lock:
+                if self._closed or self._missing() <= 0:
+                    self._refilling = False
+                    return
+            try:
+                worker = self._start()
+            except Exception:  # noqa: BLE001 — the pool is short of a worker until a start succeeds
+                log.exception("a query worker failed to start; retrying in %g s", delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            with self._lock:
+                placed = not self._closed
+                if placed and len(self._idle) + len(self._jobs) < self.size:
+                    self._idle.append(worker)
+                    self._dispatch()
+                elif placed:
+                    self._spare = worker
+            if not placed:
+                worker.kill()
+
+    def close(self, let_running_finish: bool = False) -> None:
+        """Stop every worker; with ``let_running_finish``, queries already running end within their limit."""
+        with self._lock:
+            self._closed = True
+            workers = self._idle + ([self._spare] if self._spare else [])
+            if not let_running_finish:
+                workers += [job.worker for job in self._jobs.values()]
+            self._idle, self._spare = [], None
+            for waiter in self._waiters:
+                waiter.ready.set()
+            self._waiters = []
         for worker in workers:
             worker.kill()

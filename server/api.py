@@ -22,9 +22,10 @@ from planlod.queries import NamedQuery, ParameterError
 from planlod.querypool import QueryFailed, QueryRequest, encode_term
 from server.backend import get_backend, named_queries
 from server.caching import cached_response
+from server.clients import client_of
 from server.i18n import lang
 from server.negotiation import HTML, Format, accept_of, by_key, negotiate
-from server.sparql import STATUS, public_message
+from server.sparql import STATUS, public_message, retry_later
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -43,12 +44,10 @@ NUMERIC = {
 }
 
 
-def problem(status: int, message: str) -> Response:
+def problem(status: int, message: str, retry: float | None = None) -> Response:
     response = jsonify({"status": status, "error": message})
     response.status_code = status
-    if status == 503:
-        response.headers["Retry-After"] = "5"
-    return response
+    return retry_later(response, retry)
 
 
 def page_bounds(query: NamedQuery) -> tuple[int, int]:
@@ -92,7 +91,7 @@ def run(name: str) -> Response:
             backend, key, fmt.content_type, lambda: answer(query, bindings, limit, offset, fmt), vary=("Accept",)
         )
     except QueryFailed as failed:
-        return problem(STATUS.get(failed.kind, 400), public_message(failed, query.text, lang()))
+        return problem(STATUS.get(failed.kind, 400), public_message(failed, query.text, lang()), failed.retry_after)
 
 
 def answer(query: NamedQuery, bindings: dict, limit: int, offset: int, fmt: Format) -> tuple[bytes, dict[str, str]]:
@@ -109,7 +108,8 @@ def render_answer(query: NamedQuery, bindings: dict, limit: int, offset: int, fm
             result_format="json",
             bindings=tuple((name, encode_term(term)) for name, term in bindings.items()),
             max_bytes=settings.max_response_bytes,
-        )
+        ),
+        client=client_of(request, settings),
     )
     data = json.loads(result.body)
     rows = data["results"]["bindings"]

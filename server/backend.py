@@ -105,8 +105,9 @@ class Backend(ABC):
         """One of our own SELECT queries, with ``bindings`` bound as RDF terms."""
 
     @abstractmethod
-    def run_query(self, request: QueryRequest) -> QueryAnswer:
-        """A user's SPARQL under the time limit; raises :class:`planlod.querypool.QueryFailed`."""
+    def run_query(self, request: QueryRequest, client: str = "") -> QueryAnswer:
+        """A user's SPARQL under the limits, counted against ``client``'s fair share;
+        raises :class:`planlod.querypool.QueryFailed`."""
 
     @abstractmethod
     def dump(self, name: str) -> Path | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +21,11 @@ from planlod import store as stores
 from planlod.build import STATS_FILE, current_release
 from planlod.changes import CHANGES_FILE
 from planlod.config import Settings
-from planlod.querypool import QueryAnswer, QueryPool, QueryRequest
+from planlod.querybroker import BrokerClient
+from planlod.querypool import QueryAnswer, QueryFailed, QueryPool, QueryRequest, WorkerRefused
 from server.backend import Backend, Quad, ReleaseInfo
+
+log = logging.getLogger(__name__)
 
 
 def to_rdflib(term: object) -> Node | None:
@@ -53,6 +57,16 @@ def to_oxigraph(term: Node | None) -> object:
     raise TypeError(f"cannot bind {term!r}")
 
 
+def open_pool(store_path: Path, settings: Settings) -> QueryPool:
+    """Query workers over ``store_path``; where they cannot be sandboxed (and that is not
+    allowed) every user query is refused with 503, and the log says why."""
+    try:
+        return QueryPool.from_settings(store_path, settings)
+    except WorkerRefused as refused:
+        log.error("%s; set allow_unsandboxed_queries to run them anyway (never on a public server)", refused)
+        raise QueryFailed("crashed", "the query service is unavailable on this server") from refused
+
+
 class EmbeddedBackend(Backend):
     def __init__(self, settings: Settings) -> None:
         release = current_release(settings.build_dir)
@@ -60,7 +74,7 @@ class EmbeddedBackend(Backend):
             raise FileNotFoundError(f"no build in {settings.build_dir}: run `planlod build` first")
         self.directory = release
         self.store = stores.open_read_only(release / stores.STORE_DIR)
-        self._pool: QueryPool | None = None
+        self._pool: QueryPool | BrokerClient | None = None
         self._pool_lock = threading.Lock()
         super().__init__(settings)
 
@@ -74,14 +88,17 @@ class EmbeddedBackend(Backend):
             if release == self.directory:
                 return
             store = stores.open_read_only(release / stores.STORE_DIR)
-            old_pool, self._pool = self._pool, None
+            # A broker follows the release by itself; a pool of this process is replaced.
+            old_pool = None if self.settings.query_broker else self._pool
+            if old_pool is not None:
+                self._pool = None
             self.directory, self.store = release, store
             self.release = self.read_release()
             self.named_graphs = self.read_named_graphs()
             self.cache.clear()
         if old_pool is not None:
             # Queries already running on the old release may finish within their time limit.
-            threading.Timer(self.settings.query_timeout + 1, old_pool.close).start()
+            old_pool.close(let_running_finish=True)
 
     def read_release(self) -> ReleaseInfo:
         stats = json.loads((self.directory / STATS_FILE).read_text(encoding="utf-8"))
@@ -113,18 +130,18 @@ class EmbeddedBackend(Backend):
         names = [v.value for v in solutions.variables]
         return [{n: to_rdflib(row[n]) for n in names if row[n] is not None} for row in solutions]
 
-    def run_query(self, request: QueryRequest) -> QueryAnswer:
-        return self.pool().run(request)
+    def run_query(self, request: QueryRequest, client: str = "") -> QueryAnswer:
+        return self.pool().run(request, client=client)
 
-    def pool(self) -> QueryPool:
-        """Query workers start on the first user query, in the process that serves it."""
+    def pool(self) -> QueryPool | BrokerClient:
+        """The query broker `planlod serve` started, shared by its HTTP processes; without one,
+        query workers of this process, started on the first user query."""
         with self._pool_lock:
             if self._pool is None:
-                self._pool = QueryPool(
-                    self.directory / stores.STORE_DIR,
-                    size=self.settings.query_workers,
-                    timeout=self.settings.query_timeout,
-                )
+                if self.settings.query_broker:
+                    self._pool = BrokerClient(self.settings.query_broker)
+                else:
+                    self._pool = open_pool(self.directory / stores.STORE_DIR, self.settings)
             return self._pool
 
     def dump(self, name: str) -> Path | None:

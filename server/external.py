@@ -184,7 +184,8 @@ class SparqlBackend(Backend):
     def select(self, query: str, **bindings: Node) -> list[dict[str, Node]]:
         return self._select_json(with_values(query, bindings))
 
-    def run_query(self, request: QueryRequest) -> QueryAnswer:
+    def run_query(self, request: QueryRequest, client: str = "") -> QueryAnswer:
+        # Fair shares are the embedded pool's; an external store applies its own limits.
         bindings = {name: _to_rdflib(decode_term(term)) for name, term in request.bindings}
         text = with_values(request.text, bindings)
         graph_query = query_form(request.text) in ("CONSTRUCT", "DESCRIBE")  # the unbound text: decided once

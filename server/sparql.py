@@ -26,6 +26,7 @@ from rdflib.namespace import RDF
 from planlod.querypool import QueryFailed, QueryRequest
 from planlod.sparql_errors import describe_engine_error
 from server.backend import get_backend
+from server.clients import client_of
 from server.i18n import LANGS, lang
 from server.negotiation import HTML, RDF_FORMATS, Format, accept_of, by_key, negotiate
 from server.query_page import examples
@@ -47,7 +48,10 @@ GRAPH_FORMATS = (*RDF_FORMATS, HTML)
 POOL_NAMES = {
     "ttl": "turtle", "nt": "n_triples", "jsonld": "json_ld", "rdf": "rdf_xml", "trig": "trig", "nq": "n_quads"
 }  # fmt: skip
-STATUS = {"syntax": 400, "error": 400, "too-large": 400, "timeout": 503, "busy": 503, "crashed": 503}
+STATUS = {
+    "syntax": 400, "error": 400, "too-large": 413, "share": 429,
+    "timeout": 503, "busy": 503, "memory": 503, "crashed": 503,
+}  # fmt: skip
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 EMPTY_GRAPH = "urn:x-planlod:empty-graph"  # a graph no store has: the empty default graph
 # Names clients give in format= / output= besides our keys (SPARQLWrapper sends format=turtle, …)
@@ -95,14 +99,14 @@ def vary(response: Response) -> Response:
     return response
 
 
-def error(status: int, message: str) -> Response:
-    return retry_later(Response(f"{status} {message}\n", status, content_type="text/plain; charset=utf-8"))
+def error(status: int, message: str, retry: float | None = None) -> Response:
+    return retry_later(Response(f"{status} {message}\n", status, content_type="text/plain; charset=utf-8"), retry)
 
 
-def retry_later(response: Response) -> Response:
-    """A 503 (no worker free, out of time) says when to try again."""
-    if response.status_code == 503:
-        response.headers["Retry-After"] = "5"
+def retry_later(response: Response, seconds: float | None = None) -> Response:
+    """A 429 (over the client's share) or 503 (no worker free, out of time) says when to try again."""
+    if response.status_code in (429, 503):
+        response.headers["Retry-After"] = str(math.ceil(seconds or 5))
     return response
 
 
@@ -114,12 +118,12 @@ def wants_page() -> bool:
     return negotiate(accept_of(request), RESULT_FORMATS) is HTML
 
 
-def problem(status: int, message: str, query: str | None) -> Response:
+def problem(status: int, message: str, query: str | None, retry: float | None = None) -> Response:
     """An error, shown above the query form for people, as the Protocol's plain text otherwise."""
     if query is None or not wants_page():
-        return error(status, message)
+        return error(status, message, retry)
     body = render_template("sparql.html", query=query, examples=examples(), error=message, results=None)
-    return retry_later(Response(body, status, content_type=HTML.content_type))
+    return retry_later(Response(body, status, content_type=HTML.content_type), retry)
 
 
 def read_request() -> tuple[str | None, list[str], list[str]]:
@@ -194,10 +198,10 @@ def endpoint() -> Response:
             graph_format=POOL_NAMES[fmt.key] if verdict.graph_query else "turtle",
             max_bytes=get_backend().settings.max_response_bytes,
             **dataset,
-        ))  # fmt: skip
+        ), client=client_of(request, get_backend().settings))  # fmt: skip
     except QueryFailed as failed:
         message = in_asked_language(partial(public_message, failed, query))
-        return problem(STATUS.get(failed.kind, 400), message, query)
+        return problem(STATUS.get(failed.kind, 400), message, query, failed.retry_after)
     return Response(answer.body, 200, content_type=fmt.content_type)
 
 
@@ -263,7 +267,7 @@ def results_page(query: str, verdict: Verdict, dataset: dict) -> Response:
     answer = get_backend().run_query(QueryRequest(
         text=query, result_format="rows", row_offset=(number - 1) * limit, row_limit=limit,
         max_bytes=settings.max_response_bytes, **dataset,
-    ))  # fmt: skip
+    ), client=client_of(request, settings))  # fmt: skip
     results = json.loads(answer.body)
     pages = max(1, math.ceil(results["total"] / limit))
     downloads = GRAPH_FORMATS[:3] if verdict.graph_query else (CSV_RESULTS, JSON_RESULTS)
