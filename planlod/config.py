@@ -92,7 +92,7 @@ class Settings:
     # holds at most (query_workers - 1) // 2 of them, at least one); without one it is stopped (429/503).
     query_long_after: float = 1.0
     # Memory limit of each query worker in MiB (RLIMIT_DATA: heap and anonymous mappings); over it, 503.
-    query_memory_mib: int = 384
+    query_memory_mib: int = 320
     # Run query workers even where seccomp cannot close their network. Never on a public server.
     allow_unsandboxed_queries: bool = False
     # The request header naming the client behind a trusted proxy (e.g. X-Forwarded-For, whose last entry

@@ -165,7 +165,7 @@ class QueryPool:
     size: int = 3
     timeout: float = 10.0
     long_after: float = 1.0
-    memory_mib: int = 384
+    memory_mib: int = 320
     allow_unsandboxed: bool = False
 
     @classmethod

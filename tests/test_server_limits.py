@@ -21,7 +21,7 @@ import pytest
 from conftest import free_port
 from proctree import descendants, is_running, query_processes, rss_bytes
 
-from planlod.config import ROOT
+from planlod.config import ROOT, Settings
 
 RUNAWAY = "SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
@@ -159,7 +159,8 @@ def test_memory_hungry_queries_keep_the_process_tree_under_2_gib(serve, env):
     print(f"peak resident memory of the tree: {peak / GIB:.2f} GiB;", ", ".join(str(r.status) for r in replies))
     assert peak < 2 * GIB
     assert all(reply.status in (429, 503) and "Retry-After" in reply.headers for reply in replies)
-    out_of_memory = [reply for reply in replies if "more memory than the limit of 384 MiB" in reply.body]
+    limit = f"more memory than the limit of {Settings().query_memory_mib} MiB"
+    out_of_memory = [reply for reply in replies if limit in reply.body]
     assert all(reply.status == 503 for reply in out_of_memory)
     if env:
         assert len(out_of_memory) == 4
