@@ -119,5 +119,8 @@ def start_worker(store_path: Path, memory_bytes: int, allow_unsandboxed: bool) -
     process.wait(timeout=5)
     conn.close()
     if status == "refused":
-        raise WorkerRefused(f"query workers cannot be sandboxed here: {detail}")
+        raise WorkerRefused(
+            f"query workers cannot be sandboxed here: {detail}; PLANLOD_ALLOW_UNSANDBOXED_QUERIES=1 runs them "
+            "anyway, with network access (never on a public server)"
+        )
     raise RuntimeError(f"a query worker failed to start ({status}, exit code {process.returncode})")

@@ -63,7 +63,7 @@ def open_pool(store_path: Path, settings: Settings) -> QueryPool:
     try:
         return QueryPool.from_settings(store_path, settings)
     except WorkerRefused as refused:
-        log.error("%s; set allow_unsandboxed_queries to run them anyway (never on a public server)", refused)
+        log.error("%s", refused)
         raise QueryFailed("crashed", "the query service is unavailable on this server") from refused
 
 

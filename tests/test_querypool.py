@@ -12,6 +12,7 @@ import time
 
 import pytest
 from proctree import command_line, descendants, is_running
+from unsandboxable import without_seccomp
 
 from planlod.querypool import QueryFailed, QueryPool, QueryRequest
 from planlod.store import STORE_DIR
@@ -105,16 +106,9 @@ def test_the_sandbox_refuses_internet_sockets_and_load(listener):
     assert not connected(listener)
 
 
-# A process that cannot install seccomp filters: its own filter makes seccomp(2) and
-# prctl(PR_SET_SECCOMP) fail, as on a kernel without seccomp. Its children inherit that.
-NO_SECCOMP = """
-import errno, logging, sys
-import pyseccomp as seccomp
+POOL = """
+import logging, sys
 from pathlib import Path
-rules = seccomp.SyscallFilter(seccomp.ALLOW)
-rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "seccomp")
-rules.add_rule(seccomp.ERRNO(errno.EINVAL), "prctl", seccomp.Arg(0, seccomp.EQ, 22))
-rules.load()
 logging.basicConfig(level=logging.WARNING)
 from planlod.querypool import QueryPool, QueryRequest, WorkerRefused
 try:
@@ -129,7 +123,7 @@ pool.close()
 
 def test_workers_refuse_to_run_unsandboxed_unless_allowed(release):
     def run(allow: str) -> subprocess.CompletedProcess:
-        argv = [sys.executable, "-c", NO_SECCOMP, str(release / STORE_DIR), allow]
+        argv = without_seccomp([sys.executable, "-c", POOL, str(release / STORE_DIR), allow])
         return subprocess.run(argv, capture_output=True, text=True, timeout=120)
 
     refused = run("no")

@@ -14,12 +14,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from conftest import free_port
 from proctree import descendants, is_running, query_processes, rss_bytes
+from unsandboxable import without_seccomp
 
 from planlod.config import ROOT, Settings
 
@@ -43,6 +45,7 @@ class Served:
     build_dir: Path
     log: Path
     env: dict[str, str] = field(default_factory=dict)
+    wrap: Callable[[list[str]], list[str]] = list  # the command line as run (e.g. under a filter)
     process: subprocess.Popen | None = None
 
     def start(self) -> Served:
@@ -50,7 +53,7 @@ class Served:
         env = os.environ | {"PLANLOD_BUILD_DIR": str(self.build_dir)} | self.env
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "planlod", "serve", "--port", str(self.port)],
+                self.wrap([sys.executable, "-m", "planlod", "serve", "--port", str(self.port)]),
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         deadline = time.monotonic() + 90
@@ -92,8 +95,8 @@ class Served:
 def serve(settings, release, tmp_path):
     started: list[Served] = []
 
-    def start(**env: str) -> Served:
-        served = Served(settings.build_dir, tmp_path / f"serve-{len(started)}.log", env).start()
+    def start(wrap: Callable[[list[str]], list[str]] = list, **env: str) -> Served:
+        served = Served(settings.build_dir, tmp_path / f"serve-{len(started)}.log", env, wrap).start()
         started.append(served)
         return served
 
@@ -209,3 +212,17 @@ def test_a_second_address_is_served_while_one_is_over_its_share(serve):
     assert second_result[0].status == 503 and "limit of 4 s" in second_result[0].body
     # ... and a short query of it was answered meanwhile.
     assert short.status == 200
+
+
+def test_serve_refuses_to_start_where_queries_cannot_be_sandboxed(settings, release, tmp_path):
+    argv = without_seccomp([sys.executable, "-m", "planlod", "serve", "--port", str(free_port())])
+    env = os.environ | {"PLANLOD_BUILD_DIR": str(settings.build_dir)}
+    refused = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1
+    assert "cannot be sandboxed" in refused.stderr and "PLANLOD_ALLOW_UNSANDBOXED_QUERIES" in refused.stderr
+
+
+def test_serve_runs_unsandboxed_only_when_allowed_and_says_so(serve):
+    served = serve(wrap=without_seccomp, PLANLOD_ALLOW_UNSANDBOXED_QUERIES="1")
+    assert served.ask("ASK {}").status == 200
+    assert "QUERY WORKERS ARE NOT SANDBOXED" in served.log.read_text()
