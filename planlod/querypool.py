@@ -297,6 +297,8 @@ class QueryPool:
             else:
                 job.long = True
                 return
+        if job.worker.conn.poll(0):
+            return  # the answer arrived meanwhile: no reason to stop it now
         raise self._stop(job, failure)
 
     def _first_free(self, jobs: list[_Job]) -> float:

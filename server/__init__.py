@@ -152,7 +152,7 @@ def query_failed(error: QueryFailed) -> Response:
     Out of time, or no worker free, means the store is not answering now: 503 with Retry-After,
     like a store that is down. Anything else is a bug here, and a 500.
     """
-    if error.kind in ("timeout", "busy", "crashed"):
+    if error.kind in ("timeout", "busy", "share", "memory", "crashed"):
         return store_unavailable(error)
     raise error
 
