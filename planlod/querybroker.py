@@ -11,6 +11,7 @@ pool's ``run(request, client=…)`` and ``close()``. The broker dies with its pa
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import pickle
 import shutil
@@ -19,9 +20,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 
@@ -35,23 +36,72 @@ from planlod.store import STORE_DIR
 SOCKET_NAME = "broker.sock"
 BROKER_ENV = "PLANLOD_QUERY_BROKER"
 
+log = logging.getLogger(__name__)
 
-@dataclass
+
 class BrokerHandle:
-    """The broker process as its parent sees it."""
+    """The broker process as its parent sees it; a broker that dies is started again."""
 
-    process: subprocess.Popen
-    socket_path: str
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.socket_path = os.path.join(tempfile.mkdtemp(prefix="planlod-broker-"), SOCKET_NAME)  # mode 0700
+        self._closed = False
+        self._owner = os.getpid()
+        try:
+            self.process = self._launch()
+        except BaseException:
+            shutil.rmtree(Path(self.socket_path).parent, ignore_errors=True)
+            raise
+        threading.Thread(target=self._watch, daemon=True, name="planlod-broker-watch").start()
+
+    def _launch(self) -> subprocess.Popen:
+        """Start a broker and return once it answers, or raise (:class:`WorkerRefused` when
+        query workers cannot be sandboxed here and that is not allowed)."""
+        argv = [sys.executable, "-m", "planlod.querybroker", "--parent", str(os.getpid()), "--socket", self.socket_path]
+        process = start_child(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(pickle.dumps(self.settings))
+        process.stdin.close()
+        line = process.stdout.readline().decode("utf-8", "replace").strip()
+        process.stdout.close()
+        if line == "ready":
+            return process
+        _stop(process)
+        if line.startswith("refused: "):
+            raise WorkerRefused(line.removeprefix("refused: "))
+        raise RuntimeError(f"the query broker failed to start (exit code {process.returncode}): {line}")
+
+    def _watch(self) -> None:
+        delay = 0.5
+        while True:
+            code = self.process.wait()
+            if self._closed:
+                return
+            log.error("the query broker exited (%s); starting another", code)
+            try:
+                self.process = self._launch()
+                delay = 0.5
+            except Exception:  # noqa: BLE001 — queries answer 503 until a start succeeds
+                log.exception("the query broker failed to start; retrying in %g s", delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
     def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if os.getpid() != self._owner:
+            return  # a forked copy (a gunicorn worker exiting): the broker is its parent's to stop
+        self._closed = True
+        _stop(self.process)
         shutil.rmtree(Path(self.socket_path).parent, ignore_errors=True)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def start_broker(settings: Settings) -> BrokerHandle:
@@ -59,22 +109,7 @@ def start_broker(settings: Settings) -> BrokerHandle:
 
     :class:`WorkerRefused` when query workers cannot be sandboxed here (and that is not allowed).
     """
-    directory = tempfile.mkdtemp(prefix="planlod-broker-")  # mode 0700: only this user can connect
-    socket_path = os.path.join(directory, SOCKET_NAME)
-    argv = [sys.executable, "-m", "planlod.querybroker", "--parent", str(os.getpid()), "--socket", socket_path]
-    process = start_child(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(pickle.dumps(settings))
-    process.stdin.close()
-    handle = BrokerHandle(process, socket_path)
-    line = process.stdout.readline().decode("utf-8", "replace").strip()
-    process.stdout.close()
-    if line == "ready":
-        return handle
-    handle.close()
-    if line.startswith("refused: "):
-        raise WorkerRefused(line.removeprefix("refused: "))
-    raise RuntimeError(f"the query broker failed to start (exit code {process.returncode}): {line}")
+    return BrokerHandle(settings)
 
 
 class BrokerClient:
@@ -86,13 +121,17 @@ class BrokerClient:
         self._lock = threading.Lock()
 
     def run(self, request: QueryRequest, client: str = "") -> QueryAnswer:
-        conn = self._connection()
-        try:
-            conn.send((request, client))
-            reply = conn.recv()
-        except (EOFError, OSError):
-            conn.close()
-            raise QueryFailed("crashed", "the query service is not running", retry_after=5) from None
+        while True:
+            conn, reused = self._connection()
+            try:
+                conn.send((request, client))
+                reply = conn.recv()
+                break
+            except (EOFError, OSError):
+                conn.close()
+                if not reused:
+                    raise QueryFailed("crashed", "the query service is not running", retry_after=5) from None
+                # A connection kept from before the broker was restarted: try a new one.
         with self._lock:
             self._idle.append(conn)
         if reply[0] == "ok":
@@ -100,12 +139,13 @@ class BrokerClient:
         _, kind, message, retry = reply
         raise QueryFailed(kind, message, retry)
 
-    def _connection(self) -> Connection:
+    def _connection(self) -> tuple[Connection, bool]:
+        """A connection to the broker, and whether it was kept from an earlier request."""
         with self._lock:
             if self._idle:
-                return self._idle.pop()
+                return self._idle.pop(), True
         try:
-            return Client(self.socket_path, family="AF_UNIX")
+            return Client(self.socket_path, family="AF_UNIX"), False
         except OSError:
             raise QueryFailed("crashed", "the query service is not running", retry_after=5) from None
 
@@ -176,6 +216,8 @@ def main(argv: list[str]) -> int:
     except WorkerRefused as refused:
         print(f"refused: {refused}", flush=True)
         return 2
+    if os.path.exists(args.socket):
+        os.unlink(args.socket)  # left by a broker that was killed: this one takes its place
     listener = Listener(args.socket, family="AF_UNIX")
     print("ready", flush=True)
     os.dup2(2, 1)  # the parent reads no more than that line

@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import io
 import logging
+import os
 import threading
 import time
 from collections import Counter
@@ -189,6 +190,7 @@ class QueryPool:
         self._spare: Worker | None = None
         self._refilling = False
         self._closed = False
+        self._owner = os.getpid()
         # The first worker starts here, so a platform that cannot sandbox it is known at once
         # (WorkerRefused); the others and the spare start in the background.
         first = self._start()
@@ -376,6 +378,8 @@ class QueryPool:
 
     def close(self, let_running_finish: bool = False) -> None:
         """Stop every worker; with ``let_running_finish``, queries already running end within their limit."""
+        if os.getpid() != self._owner:
+            return  # a forked copy of the pool: the workers are the parent's
         with self._lock:
             self._closed = True
             workers = self._idle + ([self._spare] if self._spare else [])

@@ -1,12 +1,14 @@
 """gunicorn settings for serving planlod in production.
 
-Each worker process opens the published store read-only and starts its own SPARQL
-query workers on first use, so keep ``workers`` × ``PLANLOD_QUERY_WORKERS`` near the
-number of cores. Threads let one worker answer pages while a query runs.
+Each worker process opens the published store read-only; user SPARQL goes to one query
+broker that the master starts (:mod:`planlod.querybroker`), so the fair shares and the
+memory bound of the query workers hold across all of them. Threads let one worker answer
+pages while a query runs.
 """
 
 import multiprocessing
 import os
+from contextlib import ExitStack
 
 bind = os.environ.get("PLANLOD_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("PLANLOD_HTTP_WORKERS", max(2, multiprocessing.cpu_count())))
@@ -21,3 +23,17 @@ accesslog = "-"
 # Bound request lines and headers: hostile clients get 400 before the app sees them.
 limit_request_line = 8190
 limit_request_fields = 100
+
+_broker = ExitStack()
+
+
+def on_starting(server):
+    """Start the query broker before the workers, which find it in PLANLOD_QUERY_BROKER."""
+    from planlod.config import Settings
+    from planlod.querybroker import brokered
+
+    _broker.enter_context(brokered(Settings.from_env()))
+
+
+def on_exit(server):
+    _broker.close()

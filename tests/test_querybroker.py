@@ -4,6 +4,7 @@ releases, and dying with the process that started it."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -103,3 +104,20 @@ def test_the_broker_and_its_workers_die_with_their_parent(settings, release):
             break
         time.sleep(0.1)
     assert [pid for pid in processes if is_running(pid)] == []
+
+
+def test_a_killed_broker_is_started_again(broker):
+    client = BrokerClient(broker.socket_path)
+    assert client.run(QueryRequest("ASK {}")).body == b'{"head":{},"boolean":true}'
+    first = broker.process.pid
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    answered = None
+    while answered is None and time.monotonic() < deadline:
+        try:
+            answered = client.run(QueryRequest("ASK {}")).body
+        except QueryFailed as failed:
+            assert failed.kind == "crashed" and failed.retry_after  # 503 with Retry-After meanwhile
+            time.sleep(0.2)
+    assert answered == b'{"head":{},"boolean":true}' and broker.process.pid != first
+    client.close()
