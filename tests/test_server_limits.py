@@ -226,3 +226,10 @@ def test_serve_runs_unsandboxed_only_when_allowed_and_says_so(serve):
     served = serve(wrap=without_seccomp, PLANLOD_ALLOW_UNSANDBOXED_QUERIES="1")
     assert served.ask("ASK {}").status == 200
     assert "QUERY WORKERS ARE NOT SANDBOXED" in served.log.read_text()
+
+
+def test_an_answer_over_the_size_limit_is_413_naming_it(serve):
+    served = serve(PLANLOD_MAX_RESPONSE_BYTES="100000")
+    reply = served.ask("SELECT * WHERE { ?s ?p ?o }")
+    assert reply.status == 413 and "100000 bytes" in reply.body
+    assert served.ask("SELECT * WHERE { ?s ?p ?o } LIMIT 10").status == 200
