@@ -227,6 +227,13 @@ class QueryPool:
             status, payload = worker.conn.recv()
         except (EOFError, OSError):
             raise self._stop(job, self._death(worker)) from None
+        except QueryFailed:
+            raise  # stopped already
+        except BaseException:
+            # Whatever went wrong here (a request that cannot be sent, an interrupt), a worker in
+            # an unknown state is not used again.
+            self._stop(job, self._death(worker))
+            raise
         self._release(job)
         if status == "memory":
             raise self._out_of_memory()
@@ -245,7 +252,7 @@ class QueryPool:
             self._dispatch()
         if not waiter.ready.wait(self.timeout):
             with self._lock:
-                if waiter.job is None:
+                if waiter.job is None and not self._closed:
                     self._waiters.remove(waiter)
                     raise QueryFailed(
                         "busy", "all query workers are busy; try again shortly", retry_after=self.long_after
@@ -331,7 +338,8 @@ class QueryPool:
     def _stop(self, job: _Job, failure: QueryFailed) -> QueryFailed:
         """Kill the worker of ``job``; the spare takes its place at once. Returns ``failure`` to raise."""
         with self._lock:
-            self._jobs.pop(job.worker, None)
+            if self._jobs.pop(job.worker, None) is None and not self._closed:
+                return failure  # stopped already
             if self._spare is not None and not self._closed:
                 self._idle.append(self._spare)
                 self._spare = None
