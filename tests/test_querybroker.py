@@ -67,7 +67,7 @@ def test_the_broker_follows_a_new_release(tmp_path):
         new = build.run(settings).release
         assert new != old
         assert client.run(QueryRequest("ASK {}")).body == b'{"head":{},"boolean":true}'
-        for _ in range(100):  # the new pool's other workers start in the background
+        for _ in range(300):  # the new pool's other workers start in the background
             lines = workers_of(handle.process.pid)
             if len(lines) == settings.query_workers + 1:
                 break
