@@ -72,7 +72,7 @@ def test_load_in_a_worker_opens_no_connection(pool, listener):
 
 
 SANDBOXED = """
-import errno, json, socket, sys
+import ctypes, json, socket, sys
 from planlod import sandbox
 sandbox.deny_network()
 import pyoxigraph as ox
@@ -87,6 +87,9 @@ except OSError as exc:
     seen["inet6"] = exc.errno
 socket.socket(socket.AF_UNIX).close()
 seen["unix"] = "ok"
+libc = ctypes.CDLL(None, use_errno=True)
+params = ctypes.create_string_buffer(120)  # struct io_uring_params
+seen["io_uring"] = (libc.syscall(425, 8, params), ctypes.get_errno())  # io_uring_setup, on every architecture
 try:
     ox.Store().update(f"LOAD <{sys.argv[1]}>")  # an update: the one way to LOAD, even past any parser
 except OSError as exc:
@@ -102,6 +105,7 @@ def test_the_sandbox_refuses_internet_sockets_and_load(listener):
     seen = json.loads(done.stdout)
     assert seen["inet"] == seen["inet6"] == 13  # EACCES
     assert seen["unix"] == "ok"
+    assert seen["io_uring"] == [-1, 1]  # EPERM
     assert "Permission denied" in seen["load"] or "os error 13" in seen["load"]
     assert not connected(listener)
 
