@@ -22,6 +22,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,6 +142,12 @@ def execute(store: object, request: QueryRequest) -> QueryAnswer:
     return QueryAnswer("graph", request.graph_format, bytes(out.buffer))
 
 
+def _close_at_exit(pool: weakref.ref[QueryPool]) -> None:
+    alive = pool()
+    if alive is not None:
+        alive.close()
+
+
 @dataclass(eq=False)
 class _Job:
     """A query on a worker."""
@@ -201,7 +208,7 @@ class QueryPool:
             )
         self._idle.append(first)
         self._refill()
-        atexit.register(self.close)
+        atexit.register(_close_at_exit, weakref.ref(self))  # a weak one: a retired pool may go
 
     @property
     def client_share(self) -> int:
