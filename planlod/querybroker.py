@@ -29,7 +29,7 @@ from pathlib import Path
 from planlod import sandbox
 from planlod.build import current_release
 from planlod.config import Settings
-from planlod.querypool import QueryAnswer, QueryFailed, QueryPool, QueryRequest
+from planlod.querypool import QueryAnswer, QueryFailed, QueryPool, QueryRequest, receive_reply, send_reply
 from planlod.queryprocess import WorkerRefused, start_child
 from planlod.store import STORE_DIR
 
@@ -125,7 +125,7 @@ class BrokerClient:
             conn, reused = self._connection()
             try:
                 conn.send((request, client))
-                reply = conn.recv()
+                status, detail = receive_reply(conn)
                 break
             except (EOFError, OSError):
                 conn.close()
@@ -134,9 +134,9 @@ class BrokerClient:
                 # A connection kept from before the broker was restarted: try a new one.
         with self._lock:
             self._idle.append(conn)
-        if reply[0] == "ok":
-            return reply[1]
-        _, kind, message, retry = reply
+        if status == "ok":
+            return detail  # type: ignore[return-value]
+        kind, message, retry = detail  # type: ignore[misc]
         raise QueryFailed(kind, message, retry)
 
     def _connection(self) -> tuple[Connection, bool]:
@@ -190,11 +190,11 @@ class Broker:
                 except (EOFError, OSError):
                     return
                 try:
-                    reply = ("ok", self.pool().run(request, client=client))
+                    reply: tuple[str, object] = ("ok", self.pool().run(request, client=client))
                 except QueryFailed as failed:
-                    reply = ("failed", failed.kind, str(failed), failed.retry_after)
+                    reply = ("failed", (failed.kind, str(failed), failed.retry_after))
                 try:
-                    conn.send(reply)
+                    send_reply(conn, *reply)
                 except OSError:
                     return
 

@@ -24,13 +24,15 @@ import threading
 import time
 import weakref
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planlod.queryprocess import Worker, WorkerRefused, start_worker
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from planlod.config import Settings
 
 __all__ = ["QueryAnswer", "QueryFailed", "QueryPool", "QueryRequest", "WorkerRefused", "execute"]
@@ -142,6 +144,24 @@ def execute(store: object, request: QueryRequest) -> QueryAnswer:
     return QueryAnswer("graph", request.graph_format, bytes(out.buffer))
 
 
+def send_reply(conn: Connection, status: str, detail: object) -> None:
+    """A reply across a process boundary. An answer's body follows its head as raw bytes: it is
+    copied neither into a pickle on the way out nor out of one on the way in."""
+    if isinstance(detail, QueryAnswer):
+        conn.send((status, replace(detail, body=b"")))
+        conn.send_bytes(detail.body)
+    else:
+        conn.send((status, detail))
+
+
+def receive_reply(conn: Connection) -> tuple[str, object]:
+    """What :func:`send_reply` sent."""
+    status, detail = conn.recv()
+    if isinstance(detail, QueryAnswer):
+        detail = replace(detail, body=conn.recv_bytes())
+    return status, detail
+
+
 def _close_at_exit(pool: weakref.ref[QueryPool]) -> None:
     alive = pool()
     if alive is not None:
@@ -231,7 +251,7 @@ class QueryPool:
                         raise self._stop(job, self._timed_out())
             elif not worker.conn.poll(self.timeout):
                 raise self._stop(job, self._timed_out())
-            status, payload = worker.conn.recv()
+            status, payload = receive_reply(worker.conn)
         except (EOFError, OSError):
             raise self._stop(job, self._death(worker)) from None
         except QueryFailed:

@@ -47,7 +47,7 @@ def main(argv: list[str]) -> int:
 
 def serve(store: object, conn: Connection) -> None:
     """Answer requests from ``conn`` until it closes; every failure is sent back as an answer."""
-    from planlod.querypool import execute
+    from planlod.querypool import execute, send_reply
 
     while True:
         try:
@@ -55,7 +55,7 @@ def serve(store: object, conn: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply = ("ok", execute(store, request))
+            reply: tuple[str, object] = ("ok", execute(store, request))
         except SyntaxError as exc:
             reply = ("syntax", f"SPARQL syntax error: {exc}")
         except OverflowError as exc:
@@ -64,7 +64,7 @@ def serve(store: object, conn: Connection) -> None:
             reply = ("memory", "")
         except Exception as exc:  # noqa: BLE001 — every failure must reach the client as an answer
             reply = ("error", describe(exc))
-        conn.send(reply)
+        send_reply(conn, *reply)
 
 
 def describe(exc: Exception) -> str:
