@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 RELEASES = "releases"
 CURRENT = "current"
 NQUADS = dumps.NQUADS
-DUMPS = (NQUADS, *dumps.DERIVED, dumps.GZIPPED)
+DUMPS = dumps.NAMES
 STATS_FILE = "stats.json"
 SOURCES = "sources"
 # Below this many plans a process pool costs more (starting workers) than it saves.
@@ -138,6 +138,7 @@ def run(settings: Settings, out: Path | None = None, step: Step = quiet, workers
                 store = stores.create(staging / stores.STORE_DIR, staging / NQUADS)
             with clock("dumps"):
                 dumps.write_all(staging, step)
+                dumps.write_plans(staging, [info.key for info in infos], step)
             del store  # closes the database before the directory is renamed
             from planlod import validate
 
@@ -178,6 +179,7 @@ def _stream_plans(
         nquads.write(pipeline.nquads(vocabulary, tally.census))
         for done, result in enumerate(_processed(infos, base, executor, reasoner), start=1):
             nquads.write(result.nquads)
+            dumps.write_plan(staging, result.info.key, result.nquads)
             _copy_source(result.info, staging)
             tally.add(result)
             if proving is not None:

@@ -9,85 +9,107 @@ endpoint as a ``dcat:DataService`` and the catalogue itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
 
+from planlod import licences
+from planlod.config import Settings
 from planlod.dataset import DatasetInfo
 from planlod.graph import en, ja, minter_for
 from planlod.source import read_text
-from planlod.vocab import DCAT, DCTERMS, FOAF, PREFIXES, RDF, RDFS, VOID, XSD
+from planlod.vocab import DCAT, DCTERMS, FOAF, PREFIXES, RDF, RDFS, SKOS, VOID, XSD
 
 META_GRAPH = "meta"
-VCARD = "http://www.w3.org/2006/vcard/ns#"
-EU_THEME = URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE")
-EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
-EU_LANGUAGE_JA = URIRef("http://publications.europa.eu/resource/authority/language/JPN")
-IANA = "https://www.iana.org/assignments/media-types/"
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+EU = "http://publications.europa.eu/resource/authority/"
+EU_THEMES = URIRef(f"{EU}data-theme")
+EU_THEME = URIRef(f"{EU}data-theme/GOVE")
+EU_FILE_TYPE = f"{EU}file-type/"
+EU_LANGUAGE_JA = URIRef(f"{EU}language/JPN")
+STABLE = URIRef(f"{EU}planned-availability/STABLE")
+AVAILABILITY = URIRef(f"{EU}planned-availability")
+IANA = "http://www.iana.org/assignments/media-types/"
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 DCAT_AP = URIRef("http://data.europa.eu/r5r/")
-
-SPDX = "http://spdx.org/rdf/terms#"
+LICENCE_TYPES = "http://purl.org/adms/licencetype"
+ADMS_PUBLISHER = "http://purl.org/adms/publishertype/"
+PUBLISHER_TYPES = URIRef(f"{ADMS_PUBLISHER}1.0")
+LOCAL_AUTHORITY = (URIRef(f"{ADMS_PUBLISHER}LocalAuthority"), "地方公共団体", "Local Authority")
+NON_PROFIT = (URIRef(f"{ADMS_PUBLISHER}NonProfitOrganisation"), "非営利団体", "Non-Profit Organisation")
 
 
 def describe_dataset(info: DatasetInfo, base: str, dataset: Dataset) -> Graph:
-    """Add the plan's ``dcat:Dataset`` (publication metadata) in its own named graph."""
+    """Add the plan's ``dcat:Dataset`` (publication metadata) in its own named graph.
+
+    Every object of a property DCAT-AP gives a range is typed and labelled here (licence,
+    place, language, theme, agents, contact, period), so a harvester that reads only the
+    catalogue knows what each is without dereferencing it.
+    """
     mint = minter_for(info, base)
     graph = dataset.graph(mint.graph(META_GRAPH))
     node = mint.dataset
     pub = info.publication
     plan = info.plan
+    town = info.municipality
     graph.add((node, RDF.type, DCAT.Dataset))
     graph.add((node, DCTERMS.title, ja(f"{plan.title_ja}(Linked Open Data)")))
     graph.add((node, DCTERMS.title, en(f"{plan.title_en} (Linked Open Data)")))
+    graph.add((node, DCTERMS.identifier, Literal(str(node))))
     scope_ja = f" 対象:{info.source.scope_ja}" if info.source.scope_ja else ""
     scope_en = f" Scope: {info.source.scope_en}" if info.source.scope_en else ""
     graph.add((node, DCTERMS.description, ja(
-        f"{info.municipality.name_ja}の{plan.title_ja}を、施策・取組・各主体が行うこと・分野別計画等・用語解説の"
+        f"{town.name_ja}の{plan.title_ja}を、施策・取組・各主体が行うこと・分野別計画等・用語解説の"
         f"知識グラフとして公開したもの。本文は原資料のとおり。{scope_ja}"
     )))
     graph.add((node, DCTERMS.description, en(
-        f"{info.municipality.name_en}'s {plan.title_en} as a knowledge graph of its policies, initiatives, "
+        f"{town.name_en}'s {plan.title_en} as a knowledge graph of its policies, initiatives, "
         f"the commitments of each actor, sector plans and glossary; the text is the source's, verbatim.{scope_en}"
     )))
     graph.add((node, FOAF.primaryTopic, mint.plan))
-    graph.add((node, DCTERMS.subject, mint.plan))
-    graph.add((node, DCTERMS.spatial, mint.municipality))
-    graph.add((node, DCTERMS.language, EU_LANGUAGE_JA))
-    graph.add((node, DCAT.theme, EU_THEME))
-    graph.add((node, DCTERMS.license, URIRef(pub.license)))
-    for keyword in ("総合計画", info.municipality.name_ja, "施策", "Linked Open Data"):
-        graph.add((node, DCAT.keyword, ja(keyword) if keyword != "Linked Open Data" else en(keyword)))
-    graph.add((node, DCAT.keyword, en("comprehensive plan")))
+    _place(graph, node, mint.area, town.name_ja, town.name_en)
+    _language(graph, node)
+    _concept(graph, node, DCAT.theme, EU_THEME, EU_THEMES, "行政・公共部門", "Government and public sector")
+    add_licence(graph, node, pub.license)
+    for keyword in ("総合計画", town.name_ja, "施策"):
+        graph.add((node, DCAT.keyword, ja(keyword)))
+    for keyword in ("Linked Open Data", "comprehensive plan"):
+        graph.add((node, DCAT.keyword, en(keyword)))
     if plan.issued:
         graph.add((node, DCTERMS.issued, Literal(plan.issued)))
+    if plan.period_start or plan.period_end:
+        period = URIRef(f"{node}#period")
+        graph.add((node, DCTERMS.temporal, period))
+        graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        if plan.period_start:
+            graph.add((period, DCAT.startDate, Literal(plan.period_start)))
+        if plan.period_end:
+            graph.add((period, DCAT.endDate, Literal(plan.period_end)))
     publisher = URIRef(f"{mint.dataset}#publisher")
     graph.add((node, DCTERMS.publisher, publisher))
-    graph.add((publisher, RDF.type, FOAF.Agent))
-    graph.add((publisher, FOAF.name, ja(pub.publisher_ja)))
-    graph.add((publisher, FOAF.name, en(pub.publisher_en)))
-    if pub.publisher_homepage:
-        graph.add((publisher, FOAF.homepage, URIRef(pub.publisher_homepage)))
+    add_agent(graph, publisher, pub.publisher_ja, pub.publisher_en, NON_PROFIT, pub.publisher_homepage)
     graph.add((node, DCTERMS.creator, mint.municipality))
+    add_agent(graph, mint.municipality, town.name_ja, town.name_en, LOCAL_AUTHORITY, town.homepage)
     # The original text, so every server (embedded or in front of a shared store) can show the
-    # lines that provenance links point at.
+    # lines that provenance links point at. Not part of the catalogue (see catalog_graph).
     graph.add((mint.source, RDF.value, Literal(read_text(info.source.file, info.source.encoding))))
     contact = URIRef(f"{mint.dataset}#contact")
     graph.add((node, DCAT.contactPoint, contact))
-    graph.add((contact, RDF.type, URIRef(VCARD + "Organization")))
-    graph.add((contact, URIRef(VCARD + "fn"), en(pub.publisher_en)))
-    if pub.publisher_homepage:
-        graph.add((contact, URIRef(VCARD + "hasURL"), URIRef(pub.publisher_homepage)))
+    add_contact(graph, contact, pub.publisher_ja, pub.publisher_en, pub.publisher_homepage)
     if pub.contact:  # checked in dataset.toml: mailto: or http(s)
-        kind = "hasEmail" if pub.contact.startswith("mailto:") else "hasURL"
-        graph.add((contact, URIRef(VCARD + kind), URIRef(pub.contact)))
+        kind = VCARD.hasEmail if pub.contact.startswith("mailto:") else VCARD.hasURL
+        graph.add((contact, kind, URIRef(pub.contact)))
     rights = URIRef(f"{mint.dataset}#rights")
     statements = [ja(pub.rights_ja)] if pub.rights_ja else []
     statements += [en(pub.rights_en)] if pub.rights_en else []
     if not pub.official:
         statements += [
-            ja(f"{info.municipality.name_ja}の公式な公開物ではありません。"),
-            en(f"Not an official publication of {info.municipality.name_en}."),
+            ja(f"{town.name_ja}の公式な公開物ではありません。"),
+            en(f"Not an official publication of {town.name_en}."),
         ]
     for text in statements:
         graph.add((node, DCTERMS.rights, rights))
@@ -96,9 +118,80 @@ def describe_dataset(info: DatasetInfo, base: str, dataset: Dataset) -> Graph:
     return graph
 
 
+def _place(graph: Graph, node: URIRef, area: URIRef, name_ja: str, name_en: str) -> None:
+    """``dct:spatial``: e-Stat's standard area code IRI, a ``dct:Location`` named after the municipality."""
+    graph.add((node, DCTERMS.spatial, area))
+    graph.add((area, RDF.type, DCTERMS.Location))
+    for name in (ja(name_ja), en(name_en)):
+        graph.add((area, SKOS.prefLabel, name))
+        graph.add((area, RDFS.label, name))
+
+
+def _language(graph: Graph, node: URIRef) -> None:
+    graph.add((node, DCTERMS.language, EU_LANGUAGE_JA))
+    graph.add((EU_LANGUAGE_JA, RDF.type, DCTERMS.LinguisticSystem))
+    graph.add((EU_LANGUAGE_JA, SKOS.prefLabel, ja("日本語")))
+    graph.add((EU_LANGUAGE_JA, SKOS.prefLabel, en("Japanese")))
+
+
+def _concept(graph: Graph, node: URIRef, prop: URIRef, concept: URIRef, scheme: URIRef, ja_: str, en_: str) -> None:
+    graph.add((node, prop, concept))
+    graph.add((concept, RDF.type, SKOS.Concept))
+    graph.add((concept, SKOS.inScheme, scheme))
+    graph.add((concept, SKOS.prefLabel, ja(ja_)))
+    graph.add((concept, SKOS.prefLabel, en(en_)))
+
+
+def add_licence(graph: Graph, node: URIRef, iri: str) -> None:
+    """``dct:license``, a ``dct:LicenseDocument`` titled as CKAN's licence register knows it."""
+    licence = licences.describe(iri)
+    ref = URIRef(licence.iri)
+    graph.add((node, DCTERMS.license, ref))
+    graph.add((ref, RDF.type, DCTERMS.LicenseDocument))
+    if licence.ckan_title:
+        # Untagged: CKAN compares the title in its site language, falling back to an untagged one.
+        graph.add((ref, DCTERMS.title, Literal(licence.ckan_title)))
+    else:
+        graph.add((ref, DCTERMS.title, ja(licence.title_ja)))
+        graph.add((ref, DCTERMS.title, en(licence.title_en)))
+    graph.add((ref, RDFS.label, ja(licence.title_ja)))
+    graph.add((ref, RDFS.label, en(licence.title_en)))
+    graph.add((ref, DCTERMS.identifier, Literal(licence.key)))
+    if licence.kind:
+        kind = URIRef(f"{LICENCE_TYPES}/{licence.kind}")
+        _concept(graph, ref, DCTERMS.type, kind, URIRef(f"{LICENCE_TYPES}/1.0"), "帰属表示", licence.kind)
+
+
+def add_agent(
+    graph: Graph, node: URIRef, name_ja: str, name_en: str, kind: tuple[URIRef, str, str], homepage: str | None
+) -> None:
+    """A ``foaf:Agent`` with its names and its ADMS publisher type."""
+    graph.add((node, RDF.type, FOAF.Agent))
+    if name_ja:
+        graph.add((node, FOAF.name, ja(name_ja)))
+    graph.add((node, FOAF.name, en(name_en)))
+    _concept(graph, node, DCTERMS.type, kind[0], PUBLISHER_TYPES, kind[1], kind[2])
+    if homepage:
+        graph.add((node, FOAF.homepage, URIRef(homepage)))
+        graph.add((URIRef(homepage), RDF.type, FOAF.Document))
+
+
+def add_contact(graph: Graph, node: URIRef, name_ja: str, name_en: str, url: str | None, email: str = "") -> None:
+    """A vCard organisation: its name, its web page and, where one is configured, its e-mail."""
+    graph.add((node, RDF.type, VCARD.Organization))
+    graph.add((node, RDF.type, VCARD.Kind))
+    if name_ja:
+        graph.add((node, VCARD.fn, ja(name_ja)))
+    graph.add((node, VCARD.fn, en(name_en)))
+    if url:
+        graph.add((node, VCARD.hasURL, URIRef(url)))
+    if email:
+        graph.add((node, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+
+
 @dataclass(frozen=True)
 class Distribution:
-    name: str  # file name under /data/
+    name: str  # file name under /data/ (and /data/{lgcode}/{plan}/)
     media_type: str
     eu_type: str
     title: str
@@ -112,18 +205,59 @@ DISTRIBUTIONS = (
     Distribution("dataset.nq", "application/n-quads", "RDF_N_QUADS", "N-Quads (named graphs)"),
     Distribution("dataset.trig", "application/trig", "RDF_TRIG", "TriG (named graphs)"),
 )
+GZIP = "application/gzip"
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Who runs the site: the catalogue's publisher and a contact for every dataset it lists."""
+
+    name_ja: str
+    name_en: str
+    url: str
+    email: str = ""
+
+    @classmethod
+    def of(cls, settings: Settings, root: str) -> Operator:
+        """From the settings; a site that names no operator is "the operator of <host>"."""
+        host = urlsplit(root).netloc or root
+        return cls(
+            settings.operator_ja or f"{host} の運営者",
+            settings.operator_en or f"The operator of {host}",
+            settings.operator_url or root,
+            settings.contact_email,
+        )
+
+
+def plan_key(base: str, dataset: URIRef) -> str:
+    """``272116/5th`` for ``{base}id/272116/5th/dataset``: where the plan's own dumps live."""
+    return str(dataset).removeprefix(f"{base}id/").removesuffix("/dataset")
 
 
 def catalog_graph(
-    meta: Graph, root: str, sizes: dict[str, int], modified: str, triples: int, version: str = ""
+    meta: Graph,
+    root: str,
+    base: str,
+    sizes: Mapping[str, Mapping[str, int]],
+    modified: str,
+    operator: Operator,
+    triples: int,
+    version: str = "",
+    issued: str | None = None,
 ) -> Graph:
-    """The DCAT-AP catalogue of this server, ``root`` being its URL (``http://host:port/``)."""
+    """The DCAT-AP 3.0 catalogue of this server, ``root`` being its URL (``http://host:port/``).
+
+    ``meta`` holds the plans' metadata graphs; only each dataset's own description is taken
+    from it (never the source text kept there for the pages). ``sizes`` gives each plan's
+    dumps (by plan key and file name) their byte sizes.
+    """
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
     graph.bind("vcard", VCARD)
-    graph.bind("spdx", SPDX)
-    for triple in meta:
+    graph.bind("dcatap", DCATAP)
+    datasets = sorted(set(meta.subjects(RDF.type, DCAT.Dataset)))
+    for triple in _described(meta, datasets):
         graph.add(triple)
     catalog = URIRef(f"{root}catalog")
     service = URIRef(f"{root}sparql")
@@ -136,58 +270,147 @@ def catalog_graph(
     ):
         graph.add((catalog, DCTERMS.description, text))
     graph.add((catalog, FOAF.homepage, URIRef(root)))
-    graph.add((catalog, DCTERMS.language, EU_LANGUAGE_JA))
+    graph.add((URIRef(root), RDF.type, FOAF.Document))
+    _language(graph, catalog)
     graph.add((catalog, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
+    if issued:
+        graph.add((catalog, DCTERMS.issued, Literal(issued, datatype=XSD.dateTime)))
     graph.add((catalog, DCTERMS.conformsTo, DCAT_AP))
+    graph.add((DCAT_AP, RDF.type, DCTERMS.Standard))
+    graph.add((DCAT_AP, DCTERMS.title, en("DCAT Application Profile for data portals in Europe")))
     graph.add((catalog, DCAT.service, service))
-    graph.add((catalog, DCAT.themeTaxonomy, URIRef("http://publications.europa.eu/resource/authority/data-theme")))
-    datasets = sorted(set(meta.subjects(RDF.type, DCAT.Dataset)))
+    graph.add((catalog, DCAT.themeTaxonomy, EU_THEMES))
+    graph.add((EU_THEMES, RDF.type, SKOS.ConceptScheme))
+    graph.add((EU_THEMES, DCTERMS.title, en("Data theme")))
+    graph.add((EU_THEMES, DCTERMS.title, ja("データのテーマ")))
+    add_licence(graph, catalog, CATALOGUE_LICENCE)
+    publisher = URIRef(f"{root}catalog#operator")
+    contact = URIRef(f"{root}catalog#contact")
+    add_agent(graph, publisher, operator.name_ja, operator.name_en, NON_PROFIT, operator.url)
+    add_contact(graph, contact, operator.name_ja, operator.name_en, operator.url, operator.email)
+    graph.add((catalog, DCTERMS.publisher, publisher))
     for dataset in datasets:
         graph.add((catalog, DCAT.dataset, dataset))
+        for area in meta.objects(dataset, DCTERMS.spatial):
+            graph.add((catalog, DCTERMS.spatial, area))
         graph.add((dataset, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
+        graph.add((dataset, DCAT.contactPoint, contact))
         if version:
             graph.add((dataset, URIRef(f"{DCAT}version"), Literal(version)))  # DCAT 3, newer than rdflib's DCAT
-        if (catalog, DCTERMS.publisher, None) not in graph:
-            graph.add((catalog, DCTERMS.publisher, meta.value(dataset, DCTERMS.publisher)))
-        license_ = meta.value(dataset, DCTERMS.license)
+        licence = meta.value(dataset, DCTERMS.license)
+        key = plan_key(base, dataset)
         for dist in DISTRIBUTIONS:
-            node = URIRef(f"{dataset}#{dist.name}")
-            url = URIRef(f"{root}data/{dist.name}")
-            graph.add((dataset, DCAT.distribution, node))
-            graph.add((node, RDF.type, DCAT.Distribution))
-            graph.add((node, DCTERMS.title, en(dist.title)))
-            graph.add((node, DCTERMS.description, en(f"Every plan of this server as {dist.title}.")))
-            graph.add((node, DCAT.accessURL, url))
-            graph.add((node, DCAT.downloadURL, url))
-            graph.add((node, DCAT.mediaType, URIRef(IANA + dist.media_type)))
-            graph.add((node, DCTERMS.format, URIRef(EU_FILE_TYPE + dist.eu_type)))
-            if dist.compressed:
-                graph.add((node, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
-            if license_ is not None:
-                graph.add((node, DCTERMS.license, license_))
-            if dist.name in sizes:
-                graph.add((node, DCAT.byteSize, Literal(sizes[dist.name], datatype=XSD.nonNegativeInteger)))
-        api = URIRef(f"{dataset}#sparql")
-        graph.add((dataset, DCAT.distribution, api))
-        graph.add((api, RDF.type, DCAT.Distribution))
-        graph.add((api, DCTERMS.title, en("SPARQL endpoint")))
-        graph.add((api, DCAT.accessURL, service))
-        graph.add((api, DCAT.accessService, service))
-        if license_ is not None:
-            graph.add((api, DCTERMS.license, license_))
-        graph.add((service, DCAT.servesDataset, dataset))
+            _dump(graph, dataset, dist, f"{root}data/{key}/{dist.name}", sizes.get(key, {}).get(dist.name), licence)
+        _endpoint_distribution(graph, dataset, service, licence)
+    _service(graph, service, root, publisher, contact, datasets, meta)
+    graph.add((catalog, VOID.triples, Literal(triples)))
+    return graph
+
+
+CATALOGUE_LICENCE = licences.KNOWN[0].iri  # CC BY 4.0, for the catalogue's own text
+
+
+def _described(meta: Graph, roots: list[URIRef]) -> Iterator[tuple[Node, Node, Node]]:
+    """The statements about ``roots`` and, transitively, about what they point at, within ``meta``."""
+    seen: set[Node] = set()
+    todo: list[Node] = list(roots)
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for s, p, o in meta.triples((node, None, None)):
+            yield s, p, o
+            if isinstance(o, URIRef | BNode) and p != RDF.type:
+                todo.append(o)
+
+
+def _media_type(graph: Graph, node: URIRef, prop: URIRef, media_type: str) -> None:
+    ref = URIRef(IANA + media_type)
+    graph.add((node, prop, ref))
+    graph.add((ref, RDF.type, DCTERMS.MediaType))
+    graph.add((ref, RDFS.label, Literal(media_type)))
+
+
+def _format(graph: Graph, node: URIRef, eu_type: str, label: str, media_type: str) -> None:
+    """``dct:format``, an EU file type; typed ``dct:IMT`` too, with the label CKAN shows as the format."""
+    ref = URIRef(EU_FILE_TYPE + eu_type)
+    graph.add((node, DCTERMS.format, ref))
+    graph.add((ref, RDF.type, DCTERMS.IMT))
+    graph.add((ref, RDF.type, DCTERMS.MediaTypeOrExtent))
+    graph.add((ref, RDFS.label, Literal(label)))
+    graph.add((ref, RDF.value, Literal(media_type)))
+
+
+def _available(graph: Graph, node: URIRef) -> None:
+    graph.add((node, DCATAP.availability, STABLE))
+    graph.add((STABLE, RDF.type, SKOS.Concept))
+    graph.add((STABLE, SKOS.inScheme, AVAILABILITY))
+    graph.add((STABLE, SKOS.prefLabel, en("Stable")))
+    graph.add((STABLE, SKOS.prefLabel, ja("安定")))
+
+
+def _dump(
+    graph: Graph, dataset: URIRef, dist: Distribution, url: str, size: int | None, licence: Node | None
+) -> None:
+    """One of the plan's own dumps as a ``dcat:Distribution``."""
+    node = URIRef(f"{dataset}#{dist.name}")
+    graph.add((dataset, DCAT.distribution, node))
+    graph.add((node, RDF.type, DCAT.Distribution))
+    graph.add((node, DCTERMS.title, en(dist.title)))
+    graph.add((node, DCTERMS.title, ja(dist.title)))
+    graph.add((node, DCTERMS.description, en(f"This plan's dataset as {dist.title}.")))
+    graph.add((node, DCTERMS.description, ja(f"この計画のデータセット({dist.title})。")))
+    graph.add((node, DCAT.accessURL, URIRef(url)))
+    graph.add((node, DCAT.downloadURL, URIRef(url)))
+    if dist.compressed:
+        _media_type(graph, node, DCAT.compressFormat, GZIP)
+    _media_type(graph, node, DCAT.mediaType, dist.media_type)
+    _format(graph, node, dist.eu_type, dist.title.split(" (")[0], dist.media_type)
+    _available(graph, node)
+    if licence is not None:
+        graph.add((node, DCTERMS.license, licence))
+    if size is not None:
+        graph.add((node, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
+
+
+def _endpoint_distribution(graph: Graph, dataset: URIRef, service: URIRef, licence: Node | None) -> None:
+    api = URIRef(f"{dataset}#sparql")
+    graph.add((dataset, DCAT.distribution, api))
+    graph.add((api, RDF.type, DCAT.Distribution))
+    graph.add((api, DCTERMS.title, en("SPARQL endpoint")))
+    graph.add((api, DCTERMS.title, ja("SPARQLエンドポイント")))
+    graph.add((api, DCTERMS.description, en("Every plan of this server, queried with SPARQL 1.1.")))
+    graph.add((api, DCTERMS.description, ja("このサーバーの全計画をSPARQL 1.1で検索できます。")))
+    graph.add((api, DCAT.accessURL, service))
+    graph.add((api, DCAT.accessService, service))
+    _format(graph, api, "SPARQLQ", "SPARQL", "application/sparql-query")
+    _available(graph, api)
+    if licence is not None:
+        graph.add((api, DCTERMS.license, licence))
+    graph.add((service, DCAT.servesDataset, dataset))
+
+
+def _service(
+    graph: Graph, service: URIRef, root: str, publisher: URIRef, contact: URIRef, datasets: list[URIRef], meta: Graph
+) -> None:
     graph.add((service, RDF.type, DCAT.DataService))
     graph.add((service, DCTERMS.title, ja("SPARQLエンドポイント")))
     graph.add((service, DCTERMS.title, en("SPARQL endpoint")))
+    graph.add((service, DCTERMS.description, en("SPARQL 1.1 Protocol endpoint over every plan of this server.")))
+    graph.add((service, DCTERMS.description, ja("このサーバーの全計画を対象とするSPARQL 1.1のエンドポイント。")))
     graph.add((service, DCAT.endpointURL, service))
     graph.add((service, DCAT.endpointDescription, URIRef(f"{root}sparql?format=ttl")))
     graph.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
-    if datasets:
-        license_ = meta.value(datasets[0], DCTERMS.license)
-        if license_ is not None:
-            graph.add((service, DCTERMS.license, license_))
-    graph.add((URIRef(f"{root}catalog"), VOID.triples, Literal(triples)))
-    return graph
+    graph.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
+    graph.add((SPARQL_PROTOCOL, DCTERMS.title, en("SPARQL 1.1 Protocol")))
+    graph.add((service, DCTERMS.publisher, publisher))
+    graph.add((service, DCAT.contactPoint, contact))
+    graph.add((service, DCAT.keyword, en("SPARQL")))
+    graph.add((service, DCAT.keyword, ja("総合計画")))
+    _concept(graph, service, DCAT.theme, EU_THEME, EU_THEMES, "行政・公共部門", "Government and public sector")
+    for licence in sorted({meta.value(d, DCTERMS.license) for d in datasets} - {None}):
+        graph.add((service, DCTERMS.license, licence))
 
 
 def void_graph(meta: Graph, root: str, base: str, triples: int, vocabularies: list[str]) -> Graph:

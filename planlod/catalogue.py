@@ -336,6 +336,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "書いてください(例 5th)。",
         "en": "[plan] id '{value}' must be lowercase letters, digits and '-' (it is part of every IRI), e.g. 5th.",
     },
+    "dataset.wikidata": {
+        "ja": "[municipality] の wikidata「{value}」は Wikidata の項目ではありません。Q で始まる項目の番号"
+        '(例 "Q42")を書いてください。',
+        "en": "[municipality] wikidata '{value}' is not a Wikidata item: write its Q number, e.g. \"Q42\".",
+    },
+    "dataset.licence": {
+        "ja": "[publication] の license「{value}」は使えません。{choices} のどれか(公共データ利用規約 第1.0版は"
+        "PDL-1.0)か、ライセンスの IRI(http(s))を書いてください。",
+        "en": "[publication] license '{value}' is not one of {choices} (PDL-1.0 is the Public Data License 1.0) "
+        "nor the IRI (http(s)) of a licence.",
+    },
     "dataset.iri_scheme": {
         "ja": "[{table}] の {key}「{value}」はリンクとして公開できません。{allowed}で書いてください。",
         "en": "[{table}] {key} '{value}' cannot be published as a link: write {allowed}.",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from planlod import licences
 from planlod.messages import PlanError, phrase
 
 DATASET_FILE = "dataset.toml"
@@ -27,6 +28,13 @@ class Municipality:
     prefecture_ja: str
     prefecture_en: str
     homepage: str | None
+    # A Wikidata item (``Q…``) for the municipality, published as a match.
+    wikidata: str | None = None
+
+    @property
+    def area_code(self) -> str:
+        """e-Stat's standard area code: the 団体コード without its check digit (``27211`` for 272116)."""
+        return self.code[:5]
 
 
 @dataclass(frozen=True)
@@ -103,8 +111,11 @@ def load(directory: Path | str) -> DatasetInfo:
         prefecture_ja=reader.text("municipality", "prefecture_ja"),
         prefecture_en=reader.text("municipality", "prefecture_en"),
         homepage=reader.iri("municipality", "homepage", required=False),
+        wikidata=reader.text("municipality", "wikidata", required=False),
     )
     _check_code(reader, municipality.code)
+    if municipality.wikidata is not None and not re.fullmatch(r"Q[1-9][0-9]*", municipality.wikidata):
+        raise reader.error("municipality", "wikidata", "dataset.wikidata", value=municipality.wikidata)
     plan = PlanMeta(
         id=reader.text("plan", "id"),
         edition=reader.value("plan", "edition", int),
@@ -132,7 +143,7 @@ def load(directory: Path | str) -> DatasetInfo:
         publisher_en=reader.text("publication", "publisher_en"),
         publisher_homepage=reader.iri("publication", "publisher_homepage", required=False),
         official=reader.value("publication", "official", bool),
-        license=reader.iri("publication", "license"),
+        license=_licence(reader),
         rights_ja=reader.text("publication", "rights_ja", required=False),
         rights_en=reader.text("publication", "rights_en", required=False),
         contact=reader.iri("publication", "contact", required=False, mail=True),
@@ -164,6 +175,19 @@ def _source_file(reader: _Reader, directory: Path) -> Path:
     if not inside:
         raise reader.error("source", "file", "dataset.source_outside", value=name, folder=str(directory))
     return file
+
+
+def _licence(reader: _Reader) -> str:
+    """``[publication] license``: a short name (PDL-1.0, CC-BY-4.0) or the IRI of any licence."""
+    choice = reader.text("publication", "license")
+    known = licences.by_key(choice)
+    if known is not None:
+        return known.iri
+    try:
+        return reader.iri("publication", "license")
+    except DatasetError:
+        names = ", ".join(licence.key for licence in licences.KNOWN)
+        raise reader.error("publication", "license", "dataset.licence", value=choice, choices=names) from None
 
 
 def discover(data_dir: Path) -> list[DatasetInfo]:

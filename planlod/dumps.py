@@ -28,6 +28,9 @@ DERIVED = {
     "dataset.ttl": RdfFormat.TURTLE,
 }
 GZIPPED = "dataset.nt.gz"
+NAMES = (NQUADS, *DERIVED, GZIPPED)
+# Each plan's own dumps, next to the whole release's: plans/{lgcode}/{plan}/dataset.nq, …
+PLANS_DIR = "plans"
 GRAPH_MARK = b"/graph/"
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
@@ -50,6 +53,25 @@ def write_all(directory: Path, step: Step = quiet) -> None:
         gzip.GzipFile(directory / GZIPPED, "wb", compresslevel=6, mtime=0) as dst,
     ):
         shutil.copyfileobj(src, dst, length=1 << 20)
+
+
+def plan_directory(release: Path, key: str) -> Path:
+    """Where the dumps of the plan ``key`` (``272116/5th``) are in a release."""
+    return release / PLANS_DIR / key
+
+
+def write_plan(release: Path, key: str, nquads: bytes) -> None:
+    """A plan's own ``dataset.nq`` (its named graphs, as the build wrote them); see :func:`write_plans`."""
+    directory = plan_directory(release, key)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / NQUADS).write_bytes(nquads)
+
+
+def write_plans(release: Path, keys: list[str], step: Step = quiet) -> None:
+    """Every other dump of each plan, from its ``dataset.nq``."""
+    for done, key in enumerate(keys, start=1):
+        write_all(plan_directory(release, key))
+        step(f"dumps of {key}", done=done, total=len(keys))
 
 
 def write_union(nquads: Path, out: Path) -> int:

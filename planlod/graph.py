@@ -15,7 +15,7 @@ from rdflib.term import Node
 from planlod.dataset import DatasetInfo
 from planlod.iri import PLAN_GRAPH, Kind, Minter
 from planlod.model import Actor, Chapter, Commitment, GlossaryTerm, Initiative, Plan, Policy, SectorPlan, Span, Text
-from planlod.vocab import CPOV, DCAT, DCTERMS, FOAF, JCP, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, XSD
+from planlod.vocab import CPOV, DCAT, DCTERMS, FOAF, IC, JCP, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, WIKIDATA, XSD
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 ADMS_UNDER_DEVELOPMENT = URIRef("http://purl.org/adms/status/UnderDevelopment")
@@ -140,6 +140,9 @@ class _PlanWriter:
         self.add(node, SKOS.notation, Literal(m.code))
         if m.homepage:
             self.add(node, FOAF.homepage, URIRef(m.homepage))
+        self.add(node, IC["市区町村コード"], self.mint.area)
+        if m.wikidata:
+            self.add(node, SKOS.exactMatch, WIKIDATA[m.wikidata])
         self.synthetic(node, "地方公共団体", "municipality")
 
     def source(self, plan: Plan) -> None:

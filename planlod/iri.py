@@ -35,6 +35,11 @@ class Minter:
         return URIRef(f"{self.base}id/{self.lgcode}")
 
     @property
+    def area(self) -> URIRef:
+        """e-Stat's standard area code LOD for the municipality: ``C`` + the code without its check digit."""
+        return URIRef(f"http://data.e-stat.go.jp/lod/sac/C{self.lgcode[:5]}")
+
+    @property
     def plan(self) -> URIRef:
         return URIRef(f"{self.base}id/{self.lgcode}/{self.plan_id}")
 

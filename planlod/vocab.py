@@ -9,6 +9,10 @@ SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
 CPOV = Namespace("http://data.europa.eu/m8g/")
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+# IMI core vocabulary (Japan's common vocabulary for public data) and e-Stat's standard area codes.
+IC = Namespace("http://imi.go.jp/ns/core/rdf#")
+ESTAT_SAC = Namespace("http://data.e-stat.go.jp/lod/sac/")
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 
 ONTOLOGY_IRI = "https://w3id.org/jp-cityplan/def"
 SDG_GOALS_GRAPH = "https://w3id.org/jp-cityplan/def/sdg-goals"
@@ -31,6 +35,7 @@ PREFIXES = {
     "void": VOID,
     "xsd": XSD,
     "sh": SH,
+    "ic": IC,
 }
 
 __all__ = [
@@ -38,7 +43,9 @@ __all__ = [
     "DCAT",
     "DCTERMS",
     "DQV",
+    "ESTAT_SAC",
     "FOAF",
+    "IC",
     "JCP",
     "ORG",
     "OWL",
@@ -51,6 +58,7 @@ __all__ = [
     "SH",
     "SKOS",
     "VOID",
+    "WIKIDATA",
     "XSD",
     "ONTOLOGY_IRI",
     "SDG_GOALS_GRAPH",

@@ -110,8 +110,8 @@ class Backend(ABC):
         raises :class:`planlod.querypool.QueryFailed`."""
 
     @abstractmethod
-    def dump(self, name: str) -> Path | None:
-        """A dump file of the release (``dataset.ttl``, …), or None."""
+    def dump(self, name: str, plan: str | None = None) -> Path | None:
+        """A dump file of the release (``dataset.ttl``, …), or of one of its plans (``272116/5th``), or None."""
 
     def changes(self) -> dict | None:
         """The change history of the release (``changes.json``), where this backend has it."""

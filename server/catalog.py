@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape as xml_escape
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 from rdflib import Graph
 
-from planlod.catalog import DISTRIBUTIONS, catalog_graph, void_graph
+from planlod.catalog import DISTRIBUTIONS, Operator, catalog_graph, void_graph
 from planlod.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, RDF
 from server.backend import Backend, get_backend
 from server.caching import cached_response
@@ -31,9 +31,13 @@ def meta_graph(backend: Backend) -> Graph:
     return graph
 
 
-def dump_sizes(backend: Backend) -> dict[str, int]:
-    paths = {d.name: backend.dump(d.name) for d in DISTRIBUTIONS}
-    return {name: path.stat().st_size for name, path in paths.items() if path is not None}
+def dump_sizes(backend: Backend) -> dict[str, dict[str, int]]:
+    """Plan key → dump file name → bytes, for each plan's own dumps."""
+    sizes: dict[str, dict[str, int]] = {}
+    for plan in backend.release.plans:
+        paths = {d.name: backend.dump(d.name, plan) for d in DISTRIBUTIONS}
+        sizes[plan] = {name: path.stat().st_size for name, path in paths.items() if path is not None}
+    return sizes
 
 
 def rdf_response(graph_of: Callable[[Backend], Graph], key: str, default_html: bool = False) -> Response:
@@ -58,13 +62,17 @@ def rdf_response(graph_of: Callable[[Backend], Graph], key: str, default_html: b
 
 
 def this_catalog(backend: Backend) -> Graph:
+    history = (backend.changes() or {}).get("builds") or []
     return catalog_graph(
         meta_graph(backend),
         request.url_root,
+        backend.settings.base_iri,
         dump_sizes(backend),
         backend.last_modified.isoformat(),
+        Operator.of(backend.settings, request.url_root),
         backend.release.quads,
         backend.release.id,
+        issued=history[-1]["built_at"] if history else None,
     )
 
 
@@ -117,18 +125,20 @@ def void() -> Response:
 
 
 @bp.get("/data/<name>")
-def dump(name: str) -> Response:
-    """The release's dumps, with ETags from the release (and 304 on revalidation)."""
+@bp.get("/data/<lgcode>/<plan>/<name>")
+def dump(name: str, lgcode: str | None = None, plan: str | None = None) -> Response:
+    """The release's dumps, and each plan's own, with ETags from the release (and 304 on revalidation)."""
     backend = get_backend()
     known = {d.name: d.media_type for d in DISTRIBUTIONS} | {"dataset.nt": "application/n-triples"}
-    path = backend.dump(name) if name in known else None
+    key = f"{lgcode}/{plan}" if plan else None
+    path = backend.dump(name, key) if name in known else None
     if path is None:
         return Response(f"404 Not Found: no dump {name!r}; see /catalog\n", 404, content_type="text/plain")
     media_type = "application/gzip" if name.endswith(".gz") else known[name]
     response = send_file(
         path,
         mimetype=media_type,
-        etag=f"{backend.release_id}-{name}",
+        etag=f"{backend.release_id}-{key.replace('/', '-') + '-' if key else ''}{name}",
         last_modified=backend.last_modified,
         conditional=True,
         max_age=0,

@@ -21,6 +21,8 @@ from planlod import store as stores
 from planlod.build import STATS_FILE, current_release
 from planlod.changes import CHANGES_FILE
 from planlod.config import Settings
+from planlod.dumps import NAMES as DUMP_NAMES
+from planlod.dumps import plan_directory
 from planlod.querybroker import BrokerClient
 from planlod.querypool import QueryAnswer, QueryFailed, QueryPool, QueryRequest, WorkerRefused
 from server.backend import Backend, Quad, ReleaseInfo
@@ -144,8 +146,10 @@ class EmbeddedBackend(Backend):
                     self._pool = open_pool(self.directory / stores.STORE_DIR, self.settings)
             return self._pool
 
-    def dump(self, name: str) -> Path | None:
-        path = self.directory / name
+    def dump(self, name: str, plan: str | None = None) -> Path | None:
+        if name not in DUMP_NAMES or (plan is not None and plan not in self.release.plans):
+            return None
+        path = (plan_directory(self.directory, plan) if plan else self.directory) / name
         return path if path.is_file() else None
 
     def changes(self) -> dict | None:

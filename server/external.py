@@ -29,6 +29,7 @@ from rdflib.term import Node
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
+from planlod import dumps
 from planlod.config import Settings
 from planlod.publish import DCTERMS, VOID, StoreEndpoints, release_graph_iri
 from planlod.queries import with_values
@@ -39,13 +40,6 @@ from server.sparql_guard import query_form
 
 log = logging.getLogger(__name__)
 RESULT_FORMATS = {"json": JSON, "xml": XML, "csv": CSV, "tsv": TSV}
-DUMP_FORMATS = {
-    "dataset.nq": ox.RdfFormat.N_QUADS,
-    "dataset.trig": ox.RdfFormat.TRIG,
-    "dataset.nt": ox.RdfFormat.N_TRIPLES,
-    "dataset.ttl": ox.RdfFormat.TURTLE,
-    "dataset.jsonld": ox.RdfFormat.JSON_LD,
-}
 
 
 def from_json(cell: dict) -> Node:
@@ -64,7 +58,7 @@ class SparqlBackend(Backend):
         self.base = settings.base_iri
         self._checked_at = 0.0
         self._lock = threading.Lock()
-        self._dumps: dict[str, Path] = {}
+        self._dumps: Path | None = None
         self._dump_dir: tempfile.TemporaryDirectory | None = None
         super().__init__(settings)
         self._checked_at = time.monotonic()
@@ -160,7 +154,7 @@ class SparqlBackend(Backend):
                 self.release = release
                 self.named_graphs = self.read_named_graphs()
                 self.cache.clear()
-                self._dumps.clear()
+                self._dumps = None
 
     def quads(
         self, s: Node | None = None, p: Node | None = None, o: Node | None = None, g: Node | None = None,
@@ -214,44 +208,45 @@ class SparqlBackend(Backend):
         converted = ox.serialize(triples, format=getattr(ox.RdfFormat, request.graph_format.upper()))
         return QueryAnswer("graph", request.graph_format, converted)
 
-    def dump(self, name: str) -> Path | None:
+    def dump(self, name: str, plan: str | None = None) -> Path | None:
         """Dumps are exported from the store once per release and kept in a temporary folder."""
-        if name not in DUMP_FORMATS and name != "dataset.nt.gz":
+        if name not in dumps.NAMES or (plan is not None and plan not in self.release.plans):
             return None
         with self._lock:
-            if not self._dumps:
+            if self._dumps is None:
                 # A store that is away or hung answers this within the query time limit (a 503),
                 # instead of holding the request for the export's much longer limit.
                 self.read_release()
-                self._export()
-        return self._dumps.get(name)
+                self._dumps = self._export()
+        path = (dumps.plan_directory(self._dumps, plan) if plan else self._dumps) / name
+        return path if path.is_file() else None
 
-    def _export(self) -> None:
-        import gzip
-        import shutil
-
+    def _export(self) -> Path:
+        """The release's named graphs, copied graph by graph, written as the build writes its dumps."""
         if self._dump_dir is None:
             self._dump_dir = tempfile.TemporaryDirectory(prefix="planlod-dumps-")
-        folder = Path(self._dump_dir.name)
+        folder = Path(self._dump_dir.name) / self.release.id
+        folder.mkdir(parents=True, exist_ok=True)
         copy = ox.Store()
-        # Named graphs are exported one by one, so the dumps keep them (the release lists them).
         for graph in sorted(self.named_graphs):
             body = self._raw(self._wrapper(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
                                            TURTLE, 600))  # fmt: skip
             copy.load(body, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
-        for name, fmt in DUMP_FORMATS.items():
-            path = folder / f"{self.release.id}-{name}"
-            if fmt.supports_datasets:
-                copy.dump(str(path), format=fmt)
-            else:
-                with open(path, "wb") as out:
-                    for graph in sorted(self.named_graphs):
-                        copy.dump(out, format=fmt, from_graph=ox.NamedNode(graph))
-            self._dumps[name] = path
-        gz = folder / f"{self.release.id}-dataset.nt.gz"
-        with open(self._dumps["dataset.nt"], "rb") as src, gzip.GzipFile(gz, "wb", mtime=0) as dst:
-            shutil.copyfileobj(src, dst)
-        self._dumps["dataset.nt.gz"] = gz
+
+        def nquads(graphs: list[str]) -> bytes:
+            # Graph by graph in name order, so each plan's graphs sit together as dumps.write_union expects.
+            quads = [
+                q for g in graphs for q in sorted(copy.quads_for_pattern(None, None, None, ox.NamedNode(g)), key=str)
+            ]
+            return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+
+        (folder / dumps.NQUADS).write_bytes(nquads(sorted(self.named_graphs)))
+        dumps.write_all(folder)
+        for key in self.release.plans:
+            graphs = sorted(g for g in self.named_graphs if g.startswith(f"{self.base}id/{key}/graph/"))
+            dumps.write_plan(folder, key, nquads(graphs))
+        dumps.write_plans(folder, list(self.release.plans))
+        return folder
 
     def close(self) -> None:
         if self._dump_dir is not None:
