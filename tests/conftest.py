@@ -234,3 +234,51 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# -- a site of two plans: the real one and the fictional fixture --------------------------
+
+FICTIONAL_PLAN = ROOT / "tests" / "fixtures" / "999997-fictional-1st"
+OPERATOR = {"operator_ja": "テスト運営者", "operator_en": "Test operator", "operator_url": "https://example.org/",
+            "contact_email": "lod@example.org"}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def two_plan_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a site that publishes both plans, with its operator named.
+
+    Without the OWL reasoner: these builds are about what the site publishes, and the
+    reasoner's checks of the same plans run in test_reason.py.
+    """
+    data = tmp_path_factory.mktemp("two-plans") / "data"
+    for plan in (REAL_PLAN, FICTIONAL_PLAN):
+        shutil.copytree(plan, data / plan.name)
+    return Settings(data_dir=data, build_dir=data.parent / "build", reasoner=False, **OPERATOR)
+
+
+@pytest.fixture(scope="session")
+def two_plan_release(two_plan_settings: Settings) -> Path:
+    return build.run(two_plan_settings).release
+
+
+@pytest.fixture(scope="session")
+def two_plan_app(two_plan_settings: Settings, two_plan_release: Path):
+    from server import create_app
+
+    application = create_app(two_plan_settings)
+    yield application
+    application.extensions["planlod"].close()
+
+
+@pytest.fixture(scope="session")
+def two_plan_server(two_plan_app):
+    """The two-plan site behind a real HTTP server on a free local port."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, two_plan_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
