@@ -239,6 +239,7 @@ def chromium():
 # -- a site of two plans: the real one and the fictional fixture --------------------------
 
 FICTIONAL_PLAN = ROOT / "tests" / "fixtures" / "999997-fictional-1st"
+FICTIONAL_PERIOD = "period_start = 2025-04-01\nperiod_end = 2035-03-31"
 OPERATOR = {"operator_ja": "テスト運営者", "operator_en": "Test operator", "operator_url": "https://example.org/",
             "contact_email": "lod@example.org"}  # fmt: skip
 
@@ -253,6 +254,10 @@ def two_plan_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data = tmp_path_factory.mktemp("two-plans") / "data"
     for plan in (REAL_PLAN, FICTIONAL_PLAN):
         shutil.copytree(plan, data / plan.name)
+    # The fictional plan, given a plan period, so that both datasets have a temporal coverage.
+    toml = data / FICTIONAL_PLAN.name / "dataset.toml"
+    text = toml.read_text(encoding="utf-8").replace("edition = 1\n", f"edition = 1\n{FICTIONAL_PERIOD}\n")
+    toml.write_text(text, encoding="utf-8")
     return Settings(data_dir=data, build_dir=data.parent / "build", reasoner=False, **OPERATOR)
 
 

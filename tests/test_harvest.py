@@ -26,6 +26,7 @@ from planlod.vocab import DCAT, DCTERMS, FOAF, IC, RDF, SH, SKOS, WIKIDATA
 DCAT_AP = Path(__file__).parent / "dcat-ap"
 BASE = "https://w3id.org/jp-cityplan/"
 PLANS = {"272116/5th": "茨木市", "999997/1st": "架空市"}
+FOLDERS = {"272116/5th": REAL_PLAN.name, "999997/1st": FICTIONAL_PLAN.name}
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +173,7 @@ def ckan_python() -> str:
     return python
 
 
-def test_ckan_harvests_both_plans(two_plan_server):
+def test_ckan_harvests_both_plans(two_plan_server, two_plan_settings):
     run = subprocess.run(
         [ckan_python(), str(ROOT / "tests" / "ckan" / "harvest.py"), f"{two_plan_server}/catalog", "en", "ja"],
         capture_output=True, text=True, timeout=300, cwd=ROOT / "tests" / "ckan",
@@ -183,7 +184,7 @@ def test_ckan_harvests_both_plans(two_plan_server):
                  for locale, found in harvested.items()}  # fmt: skip
     for key, name in PLANS.items():
         iri = f"{BASE}id/{key}/dataset"
-        info = datasets.load(REAL_PLAN if key.startswith("272116") else FICTIONAL_PLAN)
+        info = datasets.load(two_plan_settings.data_dir / FOLDERS[key])
         english, japanese = by_locale["en"][iri], by_locale["ja"][iri]
         assert english["title"] == f"{info.plan.title_en} (Linked Open Data)"
         assert japanese["title"] == f"{info.plan.title_ja}(Linked Open Data)"

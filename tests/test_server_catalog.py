@@ -40,7 +40,7 @@ def test_dcat_ap_catalogue(client):
     for prop in (DCTERMS.description, DCTERMS.publisher, DCTERMS.license, DCTERMS.spatial, DCAT.theme,
                  DCAT.contactPoint, DCAT.keyword, DCTERMS.issued, DCTERMS.modified):  # fmt: skip
         assert graph.value(dataset, prop) is not None, prop
-    assert graph.value(dataset, DCTERMS.spatial) == URIRef("https://w3id.org/jp-cityplan/id/272116")
+    assert graph.value(dataset, DCTERMS.spatial) == URIRef("http://data.e-stat.go.jp/lod/sac/C27211")
 
 
 def test_one_distribution_per_dump_and_the_endpoint_as_a_service(client):
@@ -49,7 +49,7 @@ def test_one_distribution_per_dump_and_the_endpoint_as_a_service(client):
     dists = list(graph.objects(dataset, DCAT.distribution))
     downloads = {str(graph.value(d, DCAT.downloadURL)) for d in dists if graph.value(d, DCAT.downloadURL)}
     for name in ("dataset.ttl", "dataset.nt.gz", "dataset.jsonld"):
-        assert f"{ROOT}data/{name}" in downloads
+        assert f"{ROOT}data/272116/5th/{name}" in downloads
     for dist in graph.objects(dataset, DCAT.distribution):
         assert graph.value(dist, DCAT.accessURL) is not None
         assert graph.value(dist, DCTERMS.license) is not None
