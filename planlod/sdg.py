@@ -4,6 +4,11 @@ The plan graph asserts no SDG positioning the source does not state (Ibaraki's S
 empty: its dataset.toml's sdg_note says why). This module publishes the 17 goals and, in a
 graph of its own, keyword-based suggestions: each with the method that produced it
 and a reason naming the words and texts that matched.
+
+A suggestion is a resource of its own (a ``jcp:SdgSuggestion`` pointing at the policy or
+initiative with ``jcp:suggestionFor``); nothing is said *on* the city's resources, so a
+format without named graphs (Turtle, N-Triples), or someone merging many cities'
+triples, still cannot mistake a suggestion for the city's positioning.
 """
 
 from __future__ import annotations
@@ -143,7 +148,6 @@ def _add_suggestion(
     graph.add((node, JCP.suggestionFor, target))
     graph.add((node, JCP.suggestedGoal, goal_iri))
     graph.add((node, PROV.wasGeneratedBy, activity))
-    graph.add((target, JCP.suggestedSdgGoal, goal_iri))
     for keyword in dict.fromkeys(kw for kw, _ in hits):
         graph.add((node, JCP.matchedKeyword, ja(keyword)))
     by_field: dict[_Field, list[str]] = {}

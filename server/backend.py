@@ -24,10 +24,11 @@ from rdflib.term import Node
 from planlod.config import Settings
 from planlod.queries import NamedQuery, load_all
 from planlod.querypool import QueryAnswer, QueryRequest
-from planlod.vocab import RDF, RDFS, SKOS
+from planlod.vocab import JCP, RDF, RDFS, SKOS
 
 Quad = tuple[Node, Node, Node, Node | None]
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel)
+DERIVED_LINKS = (JCP.suggestionFor,)
 
 
 class StoreUnavailable(RuntimeError):
@@ -52,6 +53,9 @@ class Description:
     outgoing: list[Quad] = field(default_factory=list)
     incoming: list[Quad] = field(default_factory=list)
     incoming_truncated: bool = False
+    # What the derived statements about it (SDG suggestions) say, so a document carries each
+    # suggestion whole: typed, with its method and reason, not a bare link.
+    related: list[Quad] = field(default_factory=list)
 
     @property
     def exists(self) -> bool:
@@ -60,6 +64,7 @@ class Description:
     def quads(self) -> Iterator[Quad]:
         yield from self.outgoing
         yield from self.incoming
+        yield from self.related
 
 
 def valid_iri(iri: str) -> bool:
@@ -175,6 +180,8 @@ class Backend(ABC):
         if len(description.incoming) > limit:
             description.incoming = description.incoming[:limit]
             description.incoming_truncated = True
+        for subject in dict.fromkeys(s for s, p, _, _ in description.incoming if p in DERIVED_LINKS):
+            description.related.extend(q for q in self.quads(subject) if q[1] not in DERIVED_LINKS)
         return description
 
     def labels(self, iris: Iterable[Node]) -> dict[Node, dict[str, str]]:

@@ -381,15 +381,14 @@ MUTATIONS = [
     Mutation("excerpt without its source", drop(iri("source#line=7,8"), DCTERMS.isPartOf), {"SourceExcerpt-source": V}),
     # SDG suggestions
     Mutation(
-        "SDG link in the plan graph", add(iri("policy/7-5"), JCP.suggestedSdgGoal, SDG["5"]), {"NoSdgInPlanGraph": V}
+        "SDG link in the plan graph",
+        add(iri("policy/7-5"), JCP.suggestedSdgGoal, SDG["5"]),
+        {"NoSdgInPlanGraph": V, "NoBareSdgGoal": V},
     ),
     Mutation(
-        "an SDG link to a non-goal",
-        add(iri("policy/7-1"), JCP.suggestedSdgGoal, SDG["18"], graph=suggestion_graph),
-        {"suggestedSdgGoal": V, "SuggestionExplained": V},
-    ),
-    Mutation(
-        "SDG link without its suggestion", drop(SUGGESTION, None, graph=suggestion_graph), {"SuggestionExplained": V}
+        "an SDG goal said on the policy itself, even among the suggestions",
+        add(iri("policy/7-5"), JCP.suggestedSdgGoal, SDG["5"], graph=suggestion_graph),
+        {"NoBareSdgGoal": V},
     ),
     Mutation("suggestion as a blank node", rename(SUGGESTION, BNode()), {"SdgSuggestionShape": V}),
     Mutation(
@@ -403,12 +402,12 @@ MUTATIONS = [
     Mutation(
         "suggestion without target",
         drop(SUGGESTION, JCP.suggestionFor, graph=suggestion_graph),
-        {"SdgSuggestion-target": V, "SuggestionExplained": V},
+        {"SdgSuggestion-target": V},
     ),
     Mutation(
         "suggestion of a non-goal",
         replace(SUGGESTION, JCP.suggestedGoal, SDG["18"], graph=suggestion_graph),
-        {"SdgSuggestion-goal": V, "SuggestionExplained": V},
+        {"SdgSuggestion-goal": V},
     ),
     Mutation(
         "suggestion without reason", drop(SUGGESTION, JCP.reason, graph=suggestion_graph), {"SdgSuggestion-reason": V}
