@@ -11,7 +11,9 @@ re-parsing the file, for the same quads.)
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 from pyoxigraph import RdfFormat, parse, serialize
@@ -38,11 +40,13 @@ _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 def write_all(directory: Path, step: Step = quiet) -> None:
     """Every dump but ``dataset.nq`` (the build's output) from ``directory/dataset.nq``."""
     nquads = directory / NQUADS
-    for name in ("dataset.trig", "dataset.jsonld"):
-        step(f"write {name}")
-        serialize(parse(path=nquads, format=RdfFormat.N_QUADS), directory / name, DERIVED[name], prefixes=_PREFIXES)
+    step("write dataset.trig")
+    serialize(parse(path=nquads, format=RdfFormat.N_QUADS), directory / "dataset.trig", RdfFormat.TRIG,
+              prefixes=_PREFIXES)  # fmt: skip
     step("write dataset.nt")
     write_union(nquads, directory / "dataset.nt")
+    step("write dataset.jsonld")
+    write_jsonld(directory / "dataset.nt", directory / "dataset.jsonld")
     step("write dataset.ttl")
     triples = (q.triple for q in parse(path=directory / "dataset.nt", format=RdfFormat.N_TRIPLES))
     serialize(triples, directory / "dataset.ttl", RdfFormat.TURTLE, prefixes=_PREFIXES)
@@ -53,6 +57,62 @@ def write_all(directory: Path, step: Step = quiet) -> None:
         gzip.GzipFile(directory / GZIPPED, "wb", compresslevel=6, mtime=0) as dst,
     ):
         shutil.copyfileobj(src, dst, length=1 << 20)
+
+
+def write_jsonld(ntriples: Path, out: Path, batch: int = 20_000) -> None:
+    """The union of all graphs as JSON-LD with an embedded ``@context``, in the default graph.
+
+    pyoxigraph writes expanded JSON-LD (full IRIs, no context); rdflib would compact it
+    but needs the whole dataset in memory. So pyoxigraph expands a batch of triples at a
+    time (cut between subjects) and each node object is compacted here against a context
+    of this project's prefixes: property and type IRIs become ``prefix:name``. A subject
+    cut across two batches is two node objects with one ``@id``, which JSON-LD merges.
+    Named graphs are in TriG and N-Quads; here the default graph loads with rdflib's
+    ``Graph`` and ``Dataset`` alike.
+    """
+    context = json.dumps({"@context": _PREFIXES}, ensure_ascii=False)
+    with open(out, "w", encoding="utf-8") as dst:
+        dst.write(context[:-1] + ', "@graph": [')
+        first = True
+        for chunk in _subject_batches(ntriples, batch):
+            for node in json.loads(serialize(chunk, format=RdfFormat.JSON_LD)):
+                dst.write(("\n" if first else ",\n") + json.dumps(_compact(node), ensure_ascii=False))
+                first = False
+        dst.write("\n]}\n")
+
+
+def _subject_batches(ntriples: Path, size: int) -> Iterator[list]:
+    batch: list = []
+    for triple in (q.triple for q in parse(path=ntriples, format=RdfFormat.N_TRIPLES)):
+        if len(batch) >= size and triple.subject != batch[-1].subject:
+            yield batch
+            batch = []
+        batch.append(triple)
+    if batch:
+        yield batch
+
+
+# Longest namespace first, so sdgo: wins over sdg: for http://metadata.un.org/sdg/ontology#…
+_BY_LENGTH = sorted(_PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def compact_iri(iri: str) -> str:
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace) and len(iri) > len(namespace) and not iri[len(namespace):].startswith("//"):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def _compact(node: dict) -> dict:
+    out = {}
+    for key, value in node.items():
+        if key == "@type":
+            out[key] = [compact_iri(t) for t in value]
+        elif key.startswith("@"):
+            out[key] = value
+        else:
+            out[compact_iri(key)] = value
+    return out
 
 
 def plan_directory(release: Path, key: str) -> Path:

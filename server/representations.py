@@ -27,11 +27,17 @@ def to_graph(quads: Iterable[Quad]) -> Graph:
 
 
 def to_dataset(quads: Iterable[Quad]) -> Dataset:
+    """The description in the default graph, and each statement again in the named graph it came from.
+
+    A client dereferencing the IRI (Comunica asks for N-Quads and TriG first) reads the
+    document's default graph; the named graphs keep whose word each statement is.
+    """
     dataset = Dataset()
     _bind(dataset)
     for s, p, o, g in quads:
-        target = dataset.graph(g) if isinstance(g, URIRef) else dataset.default_graph
-        target.add((s, p, o))
+        dataset.default_graph.add((s, p, o))
+        if isinstance(g, URIRef):
+            dataset.graph(g).add((s, p, o))
     return dataset
 
 
