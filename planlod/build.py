@@ -14,6 +14,7 @@ killed at any point leaves the previous release served unchanged.
 from __future__ import annotations
 
 import datetime as dt
+import filecmp
 import hashlib
 import json
 import os
@@ -106,6 +107,22 @@ class BuildResult:
     release: Path
     stats: dict
     report: Report  # merged over all plans
+    published: bool = True  # False: nothing changed since the live release, which stays
+
+
+# Written anew by every build (times, the history), or not comparable byte for byte (the store's files).
+_NOT_CONTENT = frozenset((STATS_FILE, changes.CHANGES_FILE, changes.DIGESTS_FILE, stores.STORE_DIR))
+
+
+def same_content(staging: Path, live: Path) -> bool:
+    """Whether a new build holds exactly what the live release holds: every dump, source and report."""
+
+    def files(root: Path) -> set[Path]:
+        return {p.relative_to(root) for p in root.rglob("*") if p.is_file() and p.relative_to(root).parts[0]
+                not in _NOT_CONTENT}  # fmt: skip
+
+    ours = files(staging)
+    return ours == files(live) and all(filecmp.cmp(staging / f, live / f, shallow=False) for f in sorted(ours))
 
 
 def run(settings: Settings, out: Path | None = None, step: Step = quiet, workers: int | None = None) -> BuildResult:
@@ -143,6 +160,13 @@ def run(settings: Settings, out: Path | None = None, step: Step = quiet, workers
             from planlod import validate
 
             validate.write_report(tally.report, staging)
+            live = current_release(out)
+            if live is not None and same_content(staging, live):
+                # Nothing changed: the live release stays, so its dumps, catalogue, ETags,
+                # Last-Modified and dcterms:modified stay exactly as harvesters saw them.
+                step("unchanged: the live release stays")
+                shutil.rmtree(staging, ignore_errors=True)
+                return BuildResult(live, tally.statistics(clock.seconds), tally.report, published=False)
             step("record the changes")
             name = release_name(staging)
             with clock("changes"):

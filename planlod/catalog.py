@@ -239,7 +239,7 @@ def catalog_graph(
     root: str,
     base: str,
     sizes: Mapping[str, Mapping[str, int]],
-    modified: str,
+    modified: Mapping[str, str],
     operator: Operator,
     triples: int,
     version: str = "",
@@ -249,7 +249,8 @@ def catalog_graph(
 
     ``meta`` holds the plans' metadata graphs; only each dataset's own description is taken
     from it (never the source text kept there for the pages). ``sizes`` gives each plan's
-    dumps (by plan key and file name) their byte sizes.
+    dumps (by plan key and file name) their byte sizes, ``modified`` when each plan last
+    changed (by plan key; ``""`` for the catalogue, the latest of them).
     """
     graph = Graph()
     for prefix, ns in PREFIXES.items():
@@ -272,7 +273,7 @@ def catalog_graph(
     graph.add((catalog, FOAF.homepage, URIRef(root)))
     graph.add((URIRef(root), RDF.type, FOAF.Document))
     _language(graph, catalog)
-    graph.add((catalog, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
+    graph.add((catalog, DCTERMS.modified, Literal(modified[""], datatype=XSD.dateTime)))
     if issued:
         graph.add((catalog, DCTERMS.issued, Literal(issued, datatype=XSD.dateTime)))
     graph.add((catalog, DCTERMS.conformsTo, DCAT_AP))
@@ -293,12 +294,13 @@ def catalog_graph(
         graph.add((catalog, DCAT.dataset, dataset))
         for area in meta.objects(dataset, DCTERMS.spatial):
             graph.add((catalog, DCTERMS.spatial, area))
-        graph.add((dataset, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
+        key = plan_key(base, dataset)
+        changed = modified.get(key, modified[""])
+        graph.add((dataset, DCTERMS.modified, Literal(changed, datatype=XSD.dateTime)))
         graph.add((dataset, DCAT.contactPoint, contact))
         if version:
             graph.add((dataset, URIRef(f"{DCAT}version"), Literal(version)))  # DCAT 3, newer than rdflib's DCAT
         licence = meta.value(dataset, DCTERMS.license)
-        key = plan_key(base, dataset)
         for dist in DISTRIBUTIONS:
             _dump(graph, dataset, dist, f"{root}data/{key}/{dist.name}", sizes.get(key, {}).get(dist.name), licence)
         _endpoint_distribution(graph, dataset, service, licence)

@@ -467,6 +467,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "no build in {folder}: run `planlod build` first.",
     },
     "cli.published": {"ja": "公開しました: {release}", "en": "published {release}"},
+    "cli.unchanged": {
+        "ja": "変更がないため、公開中の版をそのまま残しました: {release}",
+        "en": "nothing changed; the live release stays: {release}",
+    },
     "cli.build_columns": {
         "ja": "計画\t施策\t取組\t各主体の取組\t分野別計画\t用語",
         "en": "plan\tpolicies\tinitiatives\tcommitments\tsector plans\tglossary terms",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,3 +100,24 @@ def record(staging: Path, previous: Path | None, base: str, release_name: str) -
     payload = {"version": version, "builds": history}
     (staging / CHANGES_FILE).write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return entry
+
+
+def last_changed(history: list[dict], base: str, plans: Iterable[str]) -> dict[str, str]:
+    """When each plan (``272116/5th``) last changed, from the history (newest build first).
+
+    A plan no build in the history touched (its history was cut) is left out.
+    """
+    found: dict[str, str] = {}
+    wanted = {f"{base}id/{key}": key for key in plans}
+    for entry in history:
+        for iri in (*entry["added"], *entry["removed"], *entry["changed"]):
+            key = wanted.get(_plan_of(iri))
+            if key is not None and key not in found:
+                found[key] = entry["built_at"]
+    return found
+
+
+def _plan_of(iri: str) -> str:
+    """``{base}id/272116/5th`` for any resource of that plan (``…/5th/initiative/7-1-2``)."""
+    head, _, rest = iri.partition("/id/")
+    return f"{head}/id/{'/'.join(rest.split('/')[:2])}"

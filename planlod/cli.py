@@ -206,8 +206,8 @@ def build_command(settings: Settings, out_dir: Path | None, workers: int | None,
     """Parse, check and publish every plan under the data folder."""
     settings = settings.with_(reasoner=reasoner)
     result = run_build(settings, out_dir, workers)
-    table = Table(title=say("cli.published", release=result.release))
-    for column in say("cli.build_columns").split("\t"):
+    table = Table(title=say("cli.published" if result.published else "cli.unchanged", release=result.release))
+    for column in say("cli.build_columns").split("	"):
         table.add_column(column)
     counted = ("policies", "initiatives", "commitments", "sector_plans", "glossary_terms")
     plans = result.stats["plans"]

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from planlod.catalog import describe_dataset
@@ -50,9 +51,23 @@ def _vocabulary() -> tuple[tuple[URIRef, tuple[tuple[Node, Node, Node], ...]], .
     """The ontology and the SDG goals, parsed once per process and copied into each plan's check."""
     ontology = Graph().parse(ONTOLOGY_DIR / "plan.ttl", format="turtle")
     return (
-        (URIRef(ONTOLOGY_IRI), tuple(ontology)),
-        (URIRef(SDG_GOALS_GRAPH), tuple(goals_graph())),
+        (URIRef(ONTOLOGY_IRI), canonical_blank_nodes(ontology)),
+        (URIRef(SDG_GOALS_GRAPH), canonical_blank_nodes(goals_graph())),
     )
+
+
+def canonical_blank_nodes(graph: Graph) -> tuple[tuple[Node, Node, Node], ...]:
+    """The triples of ``graph`` with blank nodes labelled from what they say (RDFC's RGDA1 in rdflib).
+
+    A parser names blank nodes anew on every run; named after their content, the same
+    ontology gives the same N-Quads, dumps and release digest on every build.
+    """
+    ground = [t for t in graph if not any(isinstance(term, BNode) for term in t)]
+    blank = Graph()
+    for triple in graph:
+        if any(isinstance(term, BNode) for term in triple):
+            blank.add(triple)
+    return (*ground, *to_canonical_graph(blank)) if len(blank) else tuple(ground)
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, redirect, render_template, request, send_
 from rdflib import Graph
 
 from planlod.catalog import DISTRIBUTIONS, Operator, catalog_graph, void_graph
+from planlod.changes import last_changed
 from planlod.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, RDF
 from server.backend import Backend, get_backend
 from server.caching import cached_response
@@ -63,12 +64,15 @@ def rdf_response(graph_of: Callable[[Backend], Graph], key: str, default_html: b
 
 def this_catalog(backend: Backend) -> Graph:
     history = (backend.changes() or {}).get("builds") or []
+    # When each plan last changed, not when it was last rebuilt: a harvester re-harvests what moved.
+    modified = last_changed(history, backend.settings.base_iri, backend.release.plans)
+    modified[""] = history[0]["built_at"] if history else backend.last_modified.isoformat()
     return catalog_graph(
         meta_graph(backend),
         request.url_root,
         backend.settings.base_iri,
         dump_sizes(backend),
-        backend.last_modified.isoformat(),
+        modified,
         Operator.of(backend.settings, request.url_root),
         backend.release.quads,
         backend.release.id,
