@@ -21,7 +21,7 @@ from planlod.config import Settings
 from planlod.dataset import DatasetInfo
 from planlod.graph import en, ja, minter_for
 from planlod.source import read_text
-from planlod.vocab import DCAT, DCTERMS, FOAF, PREFIXES, RDF, RDFS, SKOS, VOID, XSD
+from planlod.vocab import DCAT, DCTERMS, FOAF, JCP, PREFIXES, RDF, RDFS, SDG_GOALS_GRAPH, SKOS, VOID, XSD
 
 META_GRAPH = "meta"
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -415,8 +415,30 @@ def _service(
         graph.add((service, DCTERMS.license, licence))
 
 
-def void_graph(meta: Graph, root: str, base: str, triples: int, vocabularies: list[str]) -> Graph:
-    """VoID for ``/.well-known/void``: endpoint, dumps, URI space, one subset per named graph."""
+@dataclass(frozen=True)
+class Census:
+    """What VoID counts in a release, read from the store at request time (cached per release)."""
+
+    triples: int
+    graphs: Mapping[str, int]  # named graph → triples
+    vocabularies: list[str]  # namespaces of every property and class used
+    suggestions: Mapping[str, int]  # SDG suggestion graph → jcp:suggestedGoal links
+    linksets: Graph  # the accepted cross-plan linksets (void:Linkset) as the plans describe them
+
+
+def namespace_of(iri: str) -> str:
+    """``http://purl.org/dc/terms/`` for ``http://purl.org/dc/terms/title``."""
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def void_graph(meta: Graph, root: str, base: str, census: Census) -> Graph:
+    """VoID for ``/.well-known/void``: the site, a subset per plan and per named graph, the linksets.
+
+    Each plan's subset is its DCAT dataset (``…/dataset``), with its own dumps and URI
+    space; its named graphs are subsets of it; the SDG suggestions are a linkset to the
+    SDG goals, and the accepted cross-plan links are the linksets the plans describe.
+    """
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
@@ -428,14 +450,67 @@ def void_graph(meta: Graph, root: str, base: str, triples: int, vocabularies: li
     for dist in DISTRIBUTIONS:
         graph.add((node, VOID.dataDump, URIRef(f"{root}data/{dist.name}")))
     graph.add((node, VOID.uriSpace, Literal(f"{base}id/")))
-    graph.add((node, VOID.triples, Literal(triples)))
+    graph.add((node, VOID.triples, Literal(census.triples)))
     graph.add((node, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
     graph.add((node, VOID.feature, URIRef("http://www.w3.org/ns/formats/JSON-LD")))
-    for vocabulary in vocabularies:
+    graph.add((node, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Quads")))
+    for vocabulary in census.vocabularies:
         graph.add((node, VOID.vocabulary, URIRef(vocabulary)))
-    for dataset in meta.subjects(RDF.type, DCAT.Dataset):
-        graph.add((node, DCTERMS.license, meta.value(dataset, DCTERMS.license)))
+    goals = URIRef(SDG_GOALS_GRAPH)
+    plans: dict[str, URIRef] = {}
+    for dataset in sorted(meta.subjects(RDF.type, DCAT.Dataset)):
+        key = plan_key(base, dataset)
+        plans[f"{base}id/{key}/graph/"] = dataset
+        graph.add((node, VOID.subset, dataset))
+        graph.add((dataset, RDF.type, VOID.Dataset))
+        for title in meta.objects(dataset, DCTERMS.title):
+            graph.add((dataset, DCTERMS.title, title))
+        graph.add((dataset, VOID.uriSpace, Literal(f"{base}id/{key}/")))
+        for dist in DISTRIBUTIONS:
+            graph.add((dataset, VOID.dataDump, URIRef(f"{root}data/{key}/{dist.name}")))
+        licence = meta.value(dataset, DCTERMS.license)
+        if licence is not None:
+            graph.add((node, DCTERMS.license, licence))
+            graph.add((dataset, DCTERMS.license, licence))
         topic = meta.value(dataset, FOAF.primaryTopic)
         if topic is not None:
             graph.add((node, VOID.exampleResource, topic))
+            graph.add((dataset, VOID.exampleResource, topic))
+    for name, count in sorted(census.graphs.items()):
+        owner = next((d for prefix, d in plans.items() if name.startswith(prefix)), node)
+        subset = URIRef(name)
+        graph.add((owner, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, VOID.triples, Literal(count)))
+        if owner is not node:
+            graph.add((owner, VOID.triples, Literal(count + _triples(graph, owner))))
+        if name in census.suggestions:
+            _sdg_linkset(graph, subset, goals, census.suggestions[name])
+    for triple in census.linksets:
+        graph.add(triple)
+    for linkset in census.linksets.subjects(RDF.type, VOID.Linkset):
+        source = census.linksets.value(linkset, VOID.subjectsTarget)
+        graph.add((source or node, VOID.subset, linkset))
     return graph
+
+
+def _triples(graph: Graph, node: URIRef) -> int:
+    """The running total of ``void:triples`` on ``node`` (removed, to be replaced by the new one)."""
+    current = graph.value(node, VOID.triples)
+    if current is None:
+        return 0
+    graph.remove((node, VOID.triples, current))
+    return int(current)
+
+
+def _sdg_linkset(graph: Graph, suggestions: URIRef, goals: URIRef, count: int) -> None:
+    """The SDG suggestions of a plan, as a linkset from its suggestion graph to the SDG goals."""
+    linkset = URIRef(f"{suggestions}#linkset")
+    graph.add((suggestions, VOID.subset, linkset))
+    graph.add((linkset, RDF.type, VOID.Linkset))
+    graph.add((linkset, VOID.subjectsTarget, suggestions))
+    graph.add((linkset, VOID.objectsTarget, goals))
+    graph.add((linkset, VOID.linkPredicate, JCP.suggestedGoal))
+    graph.add((linkset, VOID.triples, Literal(count)))
+    graph.add((linkset, RDFS.label, ja("SDGs対応の機械的な提案(市の見解ではありません)")))
+    graph.add((linkset, RDFS.label, en("Derived SDG suggestions (not the city's positioning)")))

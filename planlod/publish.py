@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from planlod.build import STATS_FILE
+from planlod.changes import CHANGES_FILE
 
 DCTERMS = "http://purl.org/dc/terms/"
 VOID = "http://rdfs.org/ns/void#"
@@ -49,6 +50,24 @@ class StoreEndpoints:
 
 def release_graph_iri(base: str) -> str:
     return f"{base}graph/release"
+
+
+def changes_graph_iri(base: str) -> str:
+    """Where the release's change history (changes.json) is kept, so every replica serves /changes."""
+    return f"{base}graph/changes"
+
+
+RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
+RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
+
+
+def changes_triples(release: Path, base: str) -> bytes:
+    """The history as one ``rdf:JSON`` literal: the very changes.json the building node serves."""
+    text = (release / CHANGES_FILE).read_text(encoding="utf-8") if (release / CHANGES_FILE).exists() else ""
+    if not text:
+        return b""
+    node = f"<{changes_graph_iri(base)}>"
+    return f"{node} <{RDF_VALUE}> {ox.Literal(text, datatype=ox.NamedNode(RDF_JSON))} .\n".encode()
 
 
 def _request(method: str, url: str, body: bytes | None = None, content_type: str | None = None) -> None:
@@ -101,13 +120,16 @@ def publish(release: Path, endpoints: StoreEndpoints, base: str, step: Callable[
     store = ox.Store()  # a temporary in-memory copy, to cut the dump into graphs
     store.bulk_load(path=str(release / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
     graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-    stale = previous_graphs(endpoints, base) - set(graphs) - {release_graph_iri(base)}
+    stale = previous_graphs(endpoints, base) - set(graphs) - {release_graph_iri(base), changes_graph_iri(base)}
     for done, graph in enumerate(graphs, start=1):
         step("publish graphs", done, len(graphs))
         body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         _request("PUT", graph_url(endpoints, graph), body, "application/n-triples")
     for graph in sorted(stale):
         _request("DELETE", graph_url(endpoints, graph))
+    # The history before the release graph: a replica that sees the new release finds its history.
+    history = changes_triples(release, base)
+    _request("PUT", graph_url(endpoints, changes_graph_iri(base)), history, "application/n-triples")
     body = release_triples(release, base, graphs)
     _request("PUT", graph_url(endpoints, release_graph_iri(base)), body, "application/n-triples")
     return len(graphs)

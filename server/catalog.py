@@ -6,14 +6,16 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.term import Node
 
-from planlod.catalog import DISTRIBUTIONS, Operator, catalog_graph, void_graph
+from planlod.catalog import DISTRIBUTIONS, Census, Operator, catalog_graph, namespace_of, void_graph
 from planlod.changes import last_changed
-from planlod.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, RDF
+from planlod.vocab import DCAT, DCTERMS, JCP, RDF, RDFS, VOID
 from server.backend import Backend, get_backend
 from server.caching import cached_response
-from server.links import local_path
+from server.i18n import lang, pick
+from server.links import doc_path, local_path
 from server.negotiation import HTML, RDF_FORMATS, accept_of, by_key, negotiate
 
 bp = Blueprint("catalog", __name__)
@@ -56,9 +58,12 @@ def rdf_response(graph_of: Callable[[Backend], Graph], key: str, default_html: b
         text = graph.serialize(format=fmt.rdflib)
         return text.encode("utf-8") if isinstance(text, str) else text
 
+    # The page is in the asked language: one cached copy per language.
+    language = lang() if fmt is HTML else ""
     response = cached_response(
-        backend, (key, request.url_root, fmt.key), fmt.content_type, render, vary=("Accept", "Accept-Language")
-    )
+        backend, (key, request.url_root, fmt.key, language), fmt.content_type, render,
+        vary=("Accept", "Accept-Language"),
+    )  # fmt: skip
     return response
 
 
@@ -95,37 +100,54 @@ def catalog_page() -> Response:
     return rdf_response(this_catalog, "catalog-page", default_html=True)
 
 
+def by_language(graph: Graph, node: Node | None, prop: URIRef) -> dict[str, str]:
+    return {(o.language or ""): str(o) for o in graph.objects(node, prop)} if node is not None else {}
+
+
 def catalog_view(graph: Graph) -> dict:
     datasets = []
     for dataset in sorted(graph.subjects(RDF.type, DCAT.Dataset)):
-        titles = {t.language: str(t) for t in graph.objects(dataset, DCTERMS.title)}
-        descriptions = {d.language: str(d) for d in graph.objects(dataset, DCTERMS.description)}
         distributions = []
         for dist in graph.objects(dataset, DCAT.distribution):
             url = graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL)
-            distributions.append({"title": str(graph.value(dist, DCTERMS.title)), "url": str(url)})
+            size = graph.value(dist, DCAT.byteSize)
+            distributions.append({"title": pick(by_language(graph, dist, DCTERMS.title)), "url": str(url),
+                                  "size": int(size) if size is not None else None})  # fmt: skip
+        licence = graph.value(dataset, DCTERMS.license)
         datasets.append({
-            "iri": str(dataset), "titles": titles, "descriptions": descriptions,
-            "license": str(graph.value(dataset, DCTERMS.license) or ""),
-            "distributions": sorted(distributions, key=lambda d: d["title"]),
+            "iri": str(dataset), "title": pick(by_language(graph, dataset, DCTERMS.title)),
+            "description": pick(by_language(graph, dataset, DCTERMS.description)),
+            "license": str(licence or ""), "license_title": pick(by_language(graph, licence, RDFS.label), str(licence)),
+            "distributions": sorted(distributions, key=lambda d: d["url"]),
         })  # fmt: skip
     return {"datasets": datasets}
 
 
 @bp.get("/.well-known/void")
 def void() -> Response:
-    """VoID description: endpoint, dumps, URI space, vocabularies."""
+    """VoID: the site, a subset per plan and per named graph, linksets, every vocabulary used."""
     return rdf_response(
-        lambda backend: void_graph(
-            meta_graph(backend),
-            request.url_root,
-            backend.settings.base_iri,
-            backend.release.quads,
-            [ONTOLOGY_IRI + "#", "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#",
-             "http://purl.org/dc/terms/", "http://www.w3.org/ns/dcat#"],
-        ),
+        lambda backend: void_graph(meta_graph(backend), request.url_root, backend.settings.base_iri, census(backend)),
         "void",
-    )  # fmt: skip
+    )
+
+
+def census(backend: Backend) -> Census:
+    """Counted by the store: triples per named graph, vocabularies, SDG links; the accepted linksets."""
+    graphs = {str(r["g"]): int(r["n"]) for r in backend.select(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        if str(r["g"]) in backend.named_graphs}  # fmt: skip
+    used = backend.select("SELECT DISTINCT ?term WHERE { { ?s ?term ?o } UNION { ?s a ?term } }")
+    vocabularies = sorted({namespace_of(str(r["term"])) for r in used})
+    links = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{JCP.suggestedGoal}> ?goal }} }} GROUP BY ?g"
+    suggestions = {str(r["g"]): int(r["n"]) for r in backend.select(links)}
+    linksets = Graph()
+    for name in sorted(g for g in backend.named_graphs if g.endswith("/graph/links")):
+        graph = URIRef(name)
+        for linkset, *_ in list(backend.quads(None, RDF.type, VOID.Linkset, graph)):
+            for s, p, o, _ in backend.quads(linkset, g=graph):
+                linksets.add((s, p, o))
+    return Census(backend.release.quads, graphs, vocabularies, suggestions, linksets)
 
 
 @bp.get("/data/<name>")
@@ -151,24 +173,88 @@ def dump(name: str, lgcode: str | None = None, plan: str | None = None) -> Respo
     return response
 
 
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
+# Pages of the site itself, in the sitemap of the site.
+SITE_PAGES = ("/", "/catalog.html", "/glossary", "/sector-plans", "/matrix", "/doc/def.html")
+
+
+def sitemap_groups(backend: Backend) -> dict[str, list[str]]:
+    """The HTML documents of the release by sitemap (``site`` or a plan key), each list sorted.
+
+    Documents, not identifiers: ``/id/…`` answers 303, its HTML document ``/doc/….html`` 200.
+    """
+    prefix = f"{backend.settings.base_iri}id/"
+    groups: dict[str, set[str]] = {"site": set(SITE_PAGES)}
+    for plan in backend.release.plans:
+        groups[plan] = set()
+    for row in backend.select("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) }"):
+        iri = str(row["s"]).split("#", 1)[0]
+        path = local_path(iri)
+        if path is None or not path.startswith("/id/"):
+            continue
+        key = "/".join(iri.removeprefix(prefix).split("/")[:2])
+        groups["site" if key not in groups else key].add(doc_path(path, "html"))
+    return {name: sorted(paths) for name, paths in groups.items()}
+
+
+def chunks(paths: list[str], limit: int = SITEMAP_LIMIT) -> list[list[str]]:
+    """``paths`` cut into sitemap files of at most ``limit`` URLs (at least one file)."""
+    return [paths[i : i + limit] for i in range(0, len(paths), limit)] or [[]]
+
+
+def sitemap_files(backend: Backend) -> dict[str, list[str]]:
+    """``site-1``, ``272116/5th-1``, … → the paths each sitemap file lists (worked out once per release)."""
+    key = ("sitemap-files", backend.release_id)
+    files = backend.cache.get(key)
+    if files is None:
+        files = {}
+        for name, paths in sitemap_groups(backend).items():
+            for number, chunk in enumerate(chunks(paths), start=1):
+                files[f"{name}-{number}"] = chunk
+        backend.cache[key] = files
+    return files
+
+
+def xml_response(backend: Backend, key: tuple[str, ...], body: Callable[[], str]) -> Response:
+    def render() -> bytes:
+        return ('<?xml version="1.0" encoding="UTF-8"?>' + body()).encode("utf-8")
+
+    return cached_response(backend, key, "application/xml; charset=utf-8", render)
+
+
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    """Every resource page of this server, for search engines."""
+    """A sitemap index: one sitemap for the site's own pages, then one (or more) per plan."""
     backend = get_backend()
+    root = request.url_root.rstrip("/")
+    lastmod = backend.last_modified.date().isoformat()
 
-    def render() -> bytes:
-        root = request.url_root.rstrip("/")
-        rows = backend.select("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) }")
-        paths = sorted({local_path(str(row["s"]).split("#", 1)[0]) for row in rows} - {None})
-        lastmod = backend.last_modified.date().isoformat()
-        urls = "".join(
-            f"<url><loc>{xml_escape(root + path)}</loc><lastmod>{lastmod}</lastmod></url>" for path in ["/", *paths]
+    def body() -> str:
+        entries = "".join(
+            f"<sitemap><loc>{xml_escape(f'{root}/sitemaps/{name}.xml')}</loc><lastmod>{lastmod}</lastmod></sitemap>"
+            for name in sitemap_files(backend)
         )
-        namespace = "http://www.sitemaps.org/schemas/sitemap/0.9"
-        xml = f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{namespace}">{urls}</urlset>'
-        return xml.encode("utf-8")
+        return f'<sitemapindex xmlns="{SITEMAP_NS}">{entries}</sitemapindex>'
 
-    return cached_response(backend, ("sitemap", request.url_root), "application/xml; charset=utf-8", render)
+    return xml_response(backend, ("sitemap", request.url_root), body)
+
+
+@bp.get("/sitemaps/<path:name>.xml")
+def sitemap_file(name: str) -> Response:
+    """One sitemap: the documents of one plan (or of the site), at most 50,000."""
+    backend = get_backend()
+    paths = sitemap_files(backend).get(name)
+    if paths is None:
+        return Response(f"404 Not Found: no sitemap {name!r}; see /sitemap.xml\n", 404, content_type="text/plain")
+    root = request.url_root.rstrip("/")
+    lastmod = backend.last_modified.date().isoformat()
+
+    def body() -> str:
+        urls = "".join(f"<url><loc>{xml_escape(root + path)}</loc><lastmod>{lastmod}</lastmod></url>" for path in paths)
+        return f'<urlset xmlns="{SITEMAP_NS}">{urls}</urlset>'
+
+    return xml_response(backend, ("sitemap", request.url_root, name), body)
 
 
 @bp.get("/favicon.ico")

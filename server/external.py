@@ -31,7 +31,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from planlod import dumps
 from planlod.config import Settings
-from planlod.publish import DCTERMS, VOID, StoreEndpoints, release_graph_iri
+from planlod.publish import DCTERMS, RDF_VALUE, VOID, StoreEndpoints, changes_graph_iri, release_graph_iri
 from planlod.queries import with_values
 from planlod.querypool import QueryAnswer, QueryFailed, QueryRequest, decode_term
 from planlod.result_pages import page
@@ -207,6 +207,15 @@ class SparqlBackend(Backend):
         triples = ox.parse(body, format=ox.RdfFormat.TURTLE)
         converted = ox.serialize(triples, format=getattr(ox.RdfFormat, request.graph_format.upper()))
         return QueryAnswer("graph", request.graph_format, converted)
+
+    def changes(self) -> dict | None:
+        """The history ``planlod publish`` put next to the release (read once per release)."""
+        key = ("changes", self.release.id)
+        if key not in self.cache:
+            graph = changes_graph_iri(self.base)
+            rows = self._select_json(f"SELECT ?v WHERE {{ GRAPH <{graph}> {{ <{graph}> <{RDF_VALUE}> ?v }} }}")
+            self.cache[key] = json.loads(str(rows[0]["v"])) if rows else None
+        return self.cache[key]
 
     def dump(self, name: str, plan: str | None = None) -> Path | None:
         """Dumps are exported from the store once per release and kept in a temporary folder."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -107,8 +108,8 @@ def connected(server, wait: float = 0.5) -> bool:
     return True
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
+@contextmanager
+def running_oxigraph(location: Path) -> Iterator[str]:
     """A real Oxigraph server process (the `oxigraph` command from pip) on a free local port."""
     import subprocess
     import time
@@ -119,7 +120,6 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
     if binary is None:
         require_tool("the `oxigraph` command is not installed: pip install -e '.[test]'")
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
     log = open(location.parent / f"oxigraph-{port}.log", "wb")  # noqa: SIM115 — closed at teardown
     process = subprocess.Popen(
         [binary, "serve", "--location", str(location / "db"), "--bind", f"127.0.0.1:{port}",
@@ -127,18 +127,27 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
         stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
-                break
-        except (urllib.error.URLError, OSError):
-            if process.poll() is not None:
-                pytest.fail(f"oxigraph exited with {process.returncode}")
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
+                    break
+            except (urllib.error.URLError, OSError):
+                if process.poll() is not None:
+                    pytest.fail(f"oxigraph exited with {process.returncode}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real Oxigraph server for the session (the external store of the `app` fixture)."""
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["embedded", "external"])
@@ -240,6 +249,15 @@ def chromium():
 
 FICTIONAL_PLAN = ROOT / "tests" / "fixtures" / "999997-fictional-1st"
 FICTIONAL_PERIOD = "period_start = 2025-04-01\nperiod_end = 2035-03-31"
+ACCEPTED_LINK = """[[link]]
+from = "2-1-1"
+to = "https://w3id.org/jp-cityplan/id/272116/5th/initiative/7-2-7"
+relation = "closeMatch"
+status = "accepted"
+method = "suggested by planlod link"
+reviewed_by = "架空市 企画課"
+reviewed_on = "2026-11-25"
+"""
 OPERATOR = {"operator_ja": "テスト運営者", "operator_en": "Test operator", "operator_url": "https://example.org/",
             "contact_email": "lod@example.org"}  # fmt: skip
 
@@ -258,6 +276,8 @@ def two_plan_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     toml = data / FICTIONAL_PLAN.name / "dataset.toml"
     text = toml.read_text(encoding="utf-8").replace("edition = 1\n", f"edition = 1\n{FICTIONAL_PERIOD}\n")
     toml.write_text(text, encoding="utf-8")
+    # One accepted cross-plan link, so the site has a linkset to describe.
+    (data / FICTIONAL_PLAN.name / "links.toml").write_text(ACCEPTED_LINK, encoding="utf-8")
     return Settings(data_dir=data, build_dir=data.parent / "build", reasoner=False, **OPERATOR)
 
 

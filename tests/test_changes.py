@@ -69,8 +69,10 @@ def test_feeds(rebuilt):
         first = entries[0]
         assert first.find(f"{ATOM}category").get("term") == "changed"
         assert first.find(f"{ATOM}link").get("href").endswith("/id/272116/5th/initiative/7-1-2/commitment/business")
-        stream = json.loads(client.get("/changes.json").get_data())
-        assert stream["type"] == "OrderedCollection"
+        collection = json.loads(client.get("/changes.json").get_data())
+        assert collection["type"] == "OrderedCollection"
+        stream = json.loads(client.get(collection["first"].removeprefix("http://localhost")).get_data())
+        assert stream["type"] == "OrderedCollectionPage" and stream["partOf"] == collection["id"]
         assert stream["orderedItems"][0] == {
             "type": "Update",
             "object": f"{PLAN}/initiative/7-1-2/commitment/business",

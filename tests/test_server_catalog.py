@@ -69,7 +69,7 @@ def test_ckan_paging_ends_with_404(client):
 
 def test_void(client):
     graph = Graph().parse(data=client.get("/.well-known/void").get_data(), format="turtle")
-    (dataset,) = graph.subjects(RDF.type, VOID.Dataset)
+    (dataset,) = graph.subjects(VOID.sparqlEndpoint, None)  # the site; its subsets are plans and graphs
     assert graph.value(dataset, VOID.sparqlEndpoint) == URIRef(f"{ROOT}sparql")
     assert graph.value(dataset, VOID.uriSpace).startswith("https://w3id.org/jp-cityplan/id/")
     assert int(graph.value(dataset, VOID.triples)) > 2000
@@ -95,9 +95,13 @@ def test_dumps_parse_and_revalidate(client):
 
 
 def test_sitemap_lists_every_page(client):
-    root = ET.fromstring(client.get("/sitemap.xml").get_data())
-    locations = [el.text for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert f"{ROOT}id/272116/5th/initiative/7-1-2" in locations
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = ET.fromstring(client.get("/sitemap.xml").get_data())
+    locations = []
+    for sitemap in index.iter(f"{namespace}loc"):
+        urlset = ET.fromstring(client.get(sitemap.text.removeprefix(ROOT.rstrip("/"))).get_data())
+        locations += [el.text for el in urlset.iter(f"{namespace}loc")]
+    assert f"{ROOT}doc/272116/5th/initiative/7-1-2.html" in locations
     assert len(locations) > 100
     robots = client.get("/robots.txt").get_data(as_text=True)
     assert f"Sitemap: {ROOT}sitemap.xml" in robots
