@@ -216,6 +216,9 @@ class Operator:
     name_en: str
     url: str
     email: str = ""
+    # The site's own name (planlod.toml's [site]), which titles the catalogue.
+    site_ja: str = "総合計画 Linked Open Data"
+    site_en: str = "Comprehensive plans as Linked Open Data"
 
     @classmethod
     def of(cls, settings: Settings, root: str) -> Operator:
@@ -226,6 +229,8 @@ class Operator:
             settings.operator_en or f"The operator of {host}",
             settings.operator_url or root,
             settings.contact_email,
+            settings.site_title_ja,
+            settings.site_title_en,
         )
 
 
@@ -263,8 +268,8 @@ def catalog_graph(
     catalog = URIRef(f"{root}catalog")
     service = URIRef(f"{root}sparql")
     graph.add((catalog, RDF.type, DCAT.Catalog))
-    graph.add((catalog, DCTERMS.title, ja("総合計画 Linked Open Data カタログ")))
-    graph.add((catalog, DCTERMS.title, en("Comprehensive plans as Linked Open Data: catalogue")))
+    graph.add((catalog, DCTERMS.title, ja(f"{operator.site_ja} カタログ")))
+    graph.add((catalog, DCTERMS.title, en(f"{operator.site_en}: catalogue")))
     for text in (
         ja("このサーバーが公開する総合計画のデータセット、ダンプ、SPARQLエンドポイント。"),
         en("The comprehensive-plan datasets, dumps and SPARQL endpoint of this server."),
