@@ -105,7 +105,8 @@ title_en = {_toml(f"{title_en} (table export)")}
 publisher_ja = {_toml(new.name_ja)}
 publisher_en = {_toml(new.name_en)}
 official = {"true" if defaults.official else "false"}
-# Check the licence with the city's terms of use before publishing.
+# Check the licence with the city's terms of use before publishing: "PDL-1.0" (公共データ利用規約
+# 第1.0版), "CC-BY-4.0", or a licence IRI.
 license = {_toml(defaults.license)}
 """
 
