@@ -26,6 +26,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result as RdfResult
 from rdflib.term import Node
 
+from planlod.blanks import content_labelled
 from planlod.config import SHAPES_DIR
 from planlod.findings import SEVERITY_ORDER, Finding, Report
 from planlod.iri import PLAN_GRAPH, SDG_GRAPH, plan_of_graph
@@ -166,7 +167,13 @@ def add_reasoning(report: Report, dataset: Dataset, cache: Path | None = None) -
 def write_report(report: Report, directory: Path) -> Path:
     """Write the standard SHACL report (Turtle) into ``directory``."""
     path = directory / REPORT_FILE
-    report.shacl_report().serialize(path, format="turtle", encoding="utf-8")
+    # Blank nodes named after their content: the same findings give the same bytes on every build.
+    canonical = Graph()
+    for prefix, ns in PREFIXES.items():
+        canonical.bind(prefix, ns)
+    for triple in content_labelled(report.shacl_report()):
+        canonical.add(triple)
+    canonical.serialize(path, format="turtle", encoding="utf-8")
     return path
 
 

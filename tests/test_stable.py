@@ -43,6 +43,10 @@ def test_two_builds_of_the_same_plans_write_the_same_bytes(data, tmp_path):
     dumps = sorted(p.relative_to(first) for p in first.rglob("dataset.*"))
     assert len(dumps) == 3 * len(build.DUMPS)  # the whole release's and each plan's
     assert [str(d) for d in dumps if not filecmp.cmp(first / d, second / d, shallow=False)] == []
+    # The report too: the fictional plan's missing period is a finding, a blank node in the report.
+    report = "validation-report.ttl"
+    assert "sh:result" in (first / report).read_text(encoding="utf-8")
+    assert filecmp.cmp(first / report, second / report, shallow=False)
 
 
 def snapshot(client) -> dict[str, tuple]:
