@@ -183,11 +183,10 @@ def _licence(reader: _Reader) -> str:
     known = licences.by_key(choice)
     if known is not None:
         return known.iri
-    try:
-        return reader.iri("publication", "license")
-    except DatasetError:
+    if not any(mark in choice for mark in ":/"):  # meant as a short name, not as an address
         names = ", ".join(licence.key for licence in licences.KNOWN)
-        raise reader.error("publication", "license", "dataset.licence", value=choice, choices=names) from None
+        raise reader.error("publication", "license", "dataset.licence", value=choice, choices=names)
+    return reader.iri("publication", "license")
 
 
 def discover(data_dir: Path) -> list[DatasetInfo]:
