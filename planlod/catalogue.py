@@ -382,6 +382,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "term.type_int.example": {"ja": "{key} = 5", "en": "{key} = 5"},
     "term.type_bool": {"ja": "true か false", "en": "true or false"},
     "term.type_bool.example": {"ja": "{key} = true", "en": "{key} = true"},
+    "term.type_float": {"ja": "数", "en": "a number"},
+    "term.type_float.example": {"ja": "{key} = 2.5", "en": "{key} = 2.5"},
+    "term.env_bool": {
+        "ja": "1 か 0(true/false、yes/no、on/off でも可)",
+        "en": "1 or 0 (or true/false, yes/no, on/off)",
+    },
     "term.type_date": {"ja": "日付(年-月-日)", "en": "a date (year-month-day)"},
     "term.type_date.example": {"ja": "{key} = 2020-04-01", "en": "{key} = 2020-04-01"},
     "term.web": {"ja": "http:// か https:// で始まるアドレス", "en": "an address starting with http:// or https://"},
@@ -442,6 +448,84 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "no {file} in {folder} or any folder above it, so this is not a planlod site: make a site with "
         "`planlod new-plan --lgcode … --name-ja … --name-en …` in an empty folder, or point at one with "
         "`planlod --site DIR …`.",
+    },
+    "site.not_utf8": {
+        "ja": "planlod.toml を UTF-8 として読めません。メモ帳などで文字コードを UTF-8 にして保存し直してください。",
+        "en": "planlod.toml is not valid UTF-8; save it again as UTF-8.",
+    },
+    "site.not_toml": {
+        "ja": "planlod.toml の書き方が TOML の決まりに合いません({detail})。"
+        '文字列を " で囲み忘れていないか、[ ] や = が抜けていないかを確かめてください。',
+        "en": 'planlod.toml is not valid TOML ({detail}). Check that every text is in double quotes (") '
+        "and that no [ ] or = is missing.",
+    },
+    "site.unknown_table": {
+        "ja": "planlod.toml の [{table}] という表は使えません。使える表は {known} です。"
+        "名前のつづりを直すか、その表を消してください。",
+        "en": "planlod.toml has a table [{table}], which planlod does not know; the tables are {known}. "
+        "Correct its name or remove it.",
+    },
+    "site.not_a_table": {
+        "ja": "planlod.toml の {table} は [{table}] という表として書きます({table} = … ではありません)。"
+        "[{table}] の行を書き、その下に設定を一行ずつ書いてください。",
+        "en": "in planlod.toml, {table} is a table: write a line [{table}] with its settings below it, "
+        "not {table} = ….",
+    },
+    "site.unknown_key": {
+        "ja": "planlod.toml の [{table}] に {key} という設定はありません。[{table}] で使えるのは {known} です。"
+        "つづりを直すか、その行を消してください。",
+        "en": "planlod.toml's [{table}] has no setting {key}; those of [{table}] are {known}. "
+        "Correct the name or remove the line.",
+    },
+    "site.wrong_type": {
+        "ja": "planlod.toml の [{table}] の {key} は{expected}で書きますが、{value} と書かれています。例: {example}",
+        "en": "planlod.toml's [{table}] {key} is written as {expected}, but it reads {value}. For example: {example}",
+    },
+    # -- settings (planlod/config.py) ------------------------------------------------------------
+    "config.env_value": {
+        "ja": "環境変数 {variable} は{expected}で指定しますが、「{value}」になっています。"
+        "例: {variable}={example}。値を直すか、変数を消してください(消すと planlod.toml か既定の値になります)。",
+        "en": "the environment variable {variable} is set to '{value}', but it takes {expected}, e.g. "
+        "{variable}={example}. Correct it, or unset it to use planlod.toml's value or the default.",
+    },
+    "config.base_iri": {
+        "ja": "IRI の基点(base_iri)「{value}」は使えません。https:// などで始まり「/」で終わるアドレスにしてください"
+        "(例 https://w3id.org/jp-cityplan/)。planlod.toml の [site] の base_iri、環境変数 PLANLOD_BASE_IRI、"
+        "または --base-iri で直せます。",
+        "en": "the base IRI (base_iri) '{value}' cannot be used: it must be a full address ending with '/', "
+        "such as https://w3id.org/jp-cityplan/. Set it in planlod.toml ([site] base_iri), PLANLOD_BASE_IRI "
+        "or --base-iri.",
+    },
+    "config.shacl_engine": {
+        "ja": "検査エンジン(shacl_engine)「{value}」はありません。使えるのは {engines} です。"
+        "planlod.toml の [settings] の {name} か、環境変数 {variable} を直してください。",
+        "en": "there is no SHACL engine '{value}' (shacl_engine); the engines are {engines}. Correct {name} "
+        "under [settings] in planlod.toml, or {variable}.",
+    },
+    "config.positive": {
+        "ja": "設定 {name} は 0 より大きい数にしますが、{value} になっています。"
+        "planlod.toml の [settings] の {name} か、環境変数 {variable} を直してください。",
+        "en": "the setting {name} must be more than 0, but it is {value}. Correct {name} under [settings] in "
+        "planlod.toml, or {variable}.",
+    },
+    "config.at_least": {
+        "ja": "設定 {name} は {minimum} 以上にしますが、{value} になっています。"
+        "planlod.toml の [settings] の {name} か、環境変数 {variable} を直してください。",
+        "en": "the setting {name} must be {minimum} or more, but it is {value}. Correct {name} under [settings] "
+        "in planlod.toml, or {variable}.",
+    },
+    "config.query_workers": {
+        "ja": "設定 {name} は {minimum} 以上にしますが、{value} になっています(短い問い合わせのために一つは"
+        "いつも空けておくためです)。planlod.toml の [settings] の {name} か、環境変数 {variable} を直してください。",
+        "en": "the setting {name} must be {minimum} or more (one worker is always kept for short queries), but "
+        "it is {value}. Correct {name} under [settings] in planlod.toml, or {variable}.",
+    },
+    "config.query_memory": {
+        "ja": "設定 {name} は {minimum} 以上にしますが、{value} になっています(問い合わせの処理は起動だけで"
+        "それだけのメモリ(MiB)を使います)。planlod.toml の [settings] の {name} か、環境変数 {variable} を"
+        "直してください。",
+        "en": "the setting {name} must be {minimum} or more, but it is {value}: a query worker needs that many "
+        "MiB just to start. Correct {name} under [settings] in planlod.toml, or {variable}.",
     },
     # -- a build (planlod/build.py) --------------------------------------------------------------
     "build.no_plans": {

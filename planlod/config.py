@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planlod import site
+from planlod.messages import PlanError, phrase
 from planlod.shacl_engines import DEFAULT_ENGINE, ENGINES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -52,8 +53,8 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "planlod"
 
 
-class ConfigError(ValueError):
-    """A setting with a value that cannot be used."""
+class ConfigError(PlanError):
+    """A setting with a value that cannot be used (worded from the message catalogue)."""
 
 
 @dataclass(frozen=True)
@@ -122,19 +123,13 @@ class Settings:
             if not path.is_absolute():
                 object.__setattr__(self, name, self.site_dir / path)
         if not self.base_iri.endswith("/") or "://" not in self.base_iri:
-            raise ConfigError(f"base_iri must be an absolute IRI ending with '/', got {self.base_iri!r}")
+            raise ConfigError.of("config.base_iri", value=self.base_iri)
         if self.shacl_engine not in ENGINES:
-            raise ConfigError(f"shacl_engine must be one of {', '.join(ENGINES)}, got {self.shacl_engine!r}")
-        if self.query_timeout <= 0:
-            raise ConfigError("query_timeout must be positive")
-        if self.html_rows < 1:
-            raise ConfigError("html_rows must be 1 or more")
-        if self.query_workers < 2:
-            raise ConfigError("query_workers must be at least 2: one is always kept for short queries")
-        if self.query_long_after <= 0:
-            raise ConfigError("query_long_after must be positive")
-        if self.query_memory_mib < MIN_QUERY_MEMORY_MIB:
-            raise ConfigError(f"query_memory_mib must be at least {MIN_QUERY_MEMORY_MIB}: a worker needs that to start")
+            raise _setting_error("config.shacl_engine", "shacl_engine", self.shacl_engine, engines=list(ENGINES))
+        for name, minimum, why in _MINIMUMS:
+            value = getattr(self, name)
+            if value <= minimum if why == "positive" else value < minimum:
+                raise _setting_error(f"config.{why}", name, value, minimum=minimum)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -150,12 +145,26 @@ class Settings:
                 env[name] = _convert(name, kind, raw)
         given = {k: v for k, v in overrides.items() if v is not None}
         site_dir = Path(given.get("site_dir") or env.get("site_dir") or site.find(Path.cwd()) or Path.cwd())
-        from_site = site.settings_values(site_dir.absolute(), kinds, _checker(kinds))
+        from_site = site.settings_values(site_dir.absolute(), kinds)
         values = {**from_site, **_absolute(env), **_absolute(given), "site_dir": site_dir}
         return cls(**values)
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+# Settings that must be at least so much (0: more than 0), and the message that says why.
+_MINIMUMS = (
+    ("query_timeout", 0, "positive"),
+    ("query_long_after", 0, "positive"),
+    ("html_rows", 1, "at_least"),
+    ("query_workers", 2, "query_workers"),
+    ("query_memory_mib", MIN_QUERY_MEMORY_MIB, "query_memory"),
+)
+
+
+def _setting_error(id: str, name: str, value: Any, **params: Any) -> ConfigError:
+    return ConfigError.of(id, name=name, variable=f"PLANLOD_{name.upper()}", value=value, **params)
 
 
 _BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
@@ -181,20 +190,10 @@ def _convert(name: str, kind: str, raw: str) -> Any:
         if kind == "bool":
             return _BOOLEANS[raw.strip().lower()]
     except (ValueError, KeyError):
-        raise ConfigError(f"PLANLOD_{name.upper()} must be a {kind}, got {raw!r}") from None
+        term = "term.env_bool" if kind == "bool" else site.TYPE_TERMS.get(kind, "term.type_str")
+        example = _ENV_EXAMPLES[kind]
+        raise _setting_error("config.env_value", name, raw, expected=phrase(term), example=example) from None
     return raw
 
 
-# A planlod.toml value's TOML type, for each field type (an integer is a fine float).
-_TOML_TYPES: dict[str, tuple[type, ...]] = {"Path": (str,), "float": (int, float), "int": (int,), "bool": (bool,)}
-
-
-def _checker(kinds: Mapping[str, str]) -> site.Convert:
-    def check(name: str, value: Any, where: str) -> Any:
-        kind = kinds[name]
-        allowed = _TOML_TYPES.get(kind, (str,))
-        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
-            raise ConfigError(f"{where} must be a {kind}, got {value!r}")
-        return Path(value) if kind == "Path" else float(value) if kind == "float" else value
-
-    return check
+_ENV_EXAMPLES = {"float": "10", "int": "3", "bool": "1"}

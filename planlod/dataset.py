@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from planlod import licences
+from planlod import licences, tomltext
 from planlod.messages import PlanError, phrase
 
 DATASET_FILE = "dataset.toml"
@@ -253,24 +253,12 @@ class _Reader:
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-            line = int(at.group(1)) if at else None
-            detail = str(exc)[: at.start()].strip() if at else str(exc)
+            line, detail = tomltext.decode_error(exc)
             raise DatasetError.of("dataset.not_toml", path, line, detail=detail) from None
         return cls(path, raw, text)
 
     def line_of(self, table: str, key: str) -> int | None:
-        """The line of ``key = …`` under ``[table]`` (or of ``[table]``), as the file has it."""
-        current = None
-        header = None
-        for number, line in enumerate(self.lines, start=1):
-            stripped = line.strip()
-            if m := re.fullmatch(r"\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?", stripped):
-                current = m.group(1)
-                header = number if current == table else header
-            elif current == table and re.match(rf"{re.escape(key)}\s*=", stripped):
-                return number
-        return header
+        return tomltext.key_line(self.lines, table, key)
 
     def error(self, table: str, key: str, id: str, **params: Any) -> DatasetError:
         return DatasetError.of(id, self.path, self.line_of(table, key), table=table, key=key, **params)

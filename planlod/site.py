@@ -11,12 +11,13 @@ writes a new site.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planlod.messages import PlanError
+from planlod import tomltext
+from planlod.messages import PlanError, phrase
 
 SITE_FILE = "planlod.toml"
 
@@ -31,8 +32,8 @@ OWN_NAMES = ("site", "settings")  # tables whose other keys are Settings fields 
 NEW_PLAN_TABLE = "new-plan"
 
 
-class SiteError(ValueError):
-    """A missing site, or a ``planlod.toml`` that cannot be read."""
+class SiteError(PlanError):
+    """A missing site, or a ``planlod.toml`` that cannot be read (worded from the message catalogue)."""
 
 
 def find(start: Path) -> Path | None:
@@ -48,8 +49,8 @@ def is_site(folder: Path) -> bool:
     return (folder / SITE_FILE).is_file()
 
 
-class NotASite(PlanError, SiteError):
-    """No site where a command needs one (worded from the message catalogue, ja or en)."""
+class NotASite(SiteError):
+    """No site where a command needs one."""
 
 
 def not_a_site(folder: Path) -> SiteError:
@@ -57,43 +58,76 @@ def not_a_site(folder: Path) -> SiteError:
     return NotASite.of("site.not_a_site", file=SITE_FILE, folder=folder)
 
 
-def _read(site_dir: Path) -> dict[str, Any]:
-    path = site_dir / SITE_FILE
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SiteError(f"{path}: not valid TOML: {exc}") from None
+# A planlod.toml value's TOML types, for each Settings field type (an integer is a fine float),
+# and the catalogue's words for what is expected.
+_TOML_TYPES: dict[str, tuple[type, ...]] = {"Path": (str,), "float": (int, float), "int": (int,), "bool": (bool,)}
+TYPE_TERMS = {"Path": "term.type_str", "str": "term.type_str", "float": "term.type_float", "int": "term.type_int",
+              "bool": "term.type_bool"}  # fmt: skip
 
 
-Convert = Callable[[str, Any, str], Any]
+class _File:
+    """``planlod.toml`` as read, with the line of each key for the errors."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.path = site_dir / SITE_FILE
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            line = self.path.read_bytes()[: exc.start].count(b"\n") + 1
+            raise SiteError.of("site.not_utf8", self.path, line) from None
+        try:
+            self.raw: dict[str, Any] = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line, detail = tomltext.decode_error(exc)
+            raise SiteError.of("site.not_toml", self.path, line, detail=detail) from None
+        self.lines = text.split("\n")
+
+    def error(self, id: str, table: str, key: str | None = None, **params: Any) -> SiteError:
+        line = tomltext.key_line(self.lines, table, key)
+        return SiteError.of(id, self.path, line, table=table, **({} if key is None else {"key": key}), **params)
+
+    def checked(self, table: str, key: str, value: Any, kind: str) -> Any:
+        """``value`` if TOML gave it as a ``kind`` (a Settings field type), else the error saying so."""
+        allowed = _TOML_TYPES.get(kind, (str,))
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+            term = TYPE_TERMS.get(kind, "term.type_str")
+            raise self.error("site.wrong_type", table, key, value=_toml_value(value), expected=phrase(term),
+                             example=phrase(f"{term}.example", key=key, value=value))  # fmt: skip
+        return value
 
 
-def settings_values(site_dir: Path, fields: Mapping[str, str], convert: Convert) -> dict[str, Any]:
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
+def settings_values(site_dir: Path, fields: Mapping[str, str]) -> dict[str, Any]:
     """The Settings values ``planlod.toml`` gives, relative paths taken from the site folder.
 
-    ``fields`` maps each Settings field to its type name; ``convert(field, value, where)``
-    checks a value against it (``where`` names the table and key for the error).
+    ``fields`` maps each Settings field to its type name (``Path``, ``float``, ``int``, ``bool``, ``str``).
     """
     if not is_site(site_dir):
         return {}
-    path = site_dir / SITE_FILE
-    raw = _read(site_dir)
-    unknown_tables = set(raw) - set(RENAMED) - {NEW_PLAN_TABLE}
+    file = _File(site_dir)
+    unknown_tables = sorted(set(file.raw) - set(RENAMED) - {NEW_PLAN_TABLE})
     if unknown_tables:
-        raise SiteError(f"{path}: unknown table [{sorted(unknown_tables)[0]}]; known: {', '.join(_tables())}")
+        raise file.error("site.unknown_table", unknown_tables[0], known=_tables())
     values: dict[str, Any] = {}
     for table, renamed in RENAMED.items():
-        section = raw.get(table, {})
+        section = file.raw.get(table, {})
         if not isinstance(section, dict):
-            raise SiteError(f"{path}: {table} must be a table ([{table}])")
+            raise file.error("site.not_a_table", table, table)
         for key, value in section.items():
             name = renamed.get(key, key if table in OWN_NAMES else None)
             if name not in fields or name == "site_dir":
                 known = sorted({*renamed, *fields} - {"site_dir"}) if table in OWN_NAMES else sorted(renamed)
-                raise SiteError(f"{path}: [{table}] {key} is not a setting; known: {', '.join(known)}")
-            converted = convert(name, value, f"{path}: [{table}] {key}")
-            if fields[name] == "Path" and not converted.is_absolute():
-                converted = site_dir / converted
+                raise file.error("site.unknown_key", table, key, known=known)
+            converted = file.checked(table, key, value, fields[name])
+            if fields[name] == "Path":
+                converted = site_dir / converted  # an absolute path stays as it is
+            elif fields[name] == "float":
+                converted = float(converted)
             values[name] = converted
     return values
 
@@ -115,16 +149,13 @@ class NewPlanDefaults:
 def new_plan_defaults(site_dir: Path) -> NewPlanDefaults:
     if not is_site(site_dir):
         return NewPlanDefaults()
-    path = site_dir / SITE_FILE
-    section = _read(site_dir).get(NEW_PLAN_TABLE, {})
+    file = _File(site_dir)
+    section = file.raw.get(NEW_PLAN_TABLE, {})
     defaults = NewPlanDefaults()
     values = {}
     for key, value in section.items():
         if not hasattr(defaults, key):
-            known = ", ".join(NewPlanDefaults.__dataclass_fields__)
-            raise SiteError(f"{path}: [{NEW_PLAN_TABLE}] {key} is not known; known: {known}")
-        if type(value) is not type(getattr(defaults, key)):
-            expected = type(getattr(defaults, key)).__name__
-            raise SiteError(f"{path}: [{NEW_PLAN_TABLE}] {key} must be a {expected}, got {value!r}")
-        values[key] = value
+            raise file.error("site.unknown_key", NEW_PLAN_TABLE, key, known=list(NewPlanDefaults.__dataclass_fields__))
+        kind = type(getattr(defaults, key)).__name__
+        values[key] = file.checked(NEW_PLAN_TABLE, key, value, kind)
     return NewPlanDefaults(**values)

@@ -46,7 +46,7 @@ def test_every_message_has_both_languages_with_the_same_parameters(id):
 
 def test_every_message_the_code_raises_is_in_the_catalogue():
     code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "planlod").glob("*.py"))
-    quoted = set(re.findall(r'"((?:source|ingest|dataset|scaffold|cli|term)\.[a-z_.]+)"', code))
+    quoted = set(re.findall(r'"((?:source|ingest|dataset|scaffold|site|config|build|cli|term)\.[a-z_.]+)"', code))
     used = {id for id in quoted if not re.search(r"\.(txt|toml|nq|nt|gz|trig|ttl|md|jsonld|json)$", id)}
     assert len(used) > 60
     assert used <= set(CATALOGUE), used - set(CATALOGUE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from planlod import dataset
+from planlod import dataset, site
 from planlod.cli import cli
 from planlod.config import ROOT, ConfigError, Settings
 from planlod.site import SITE_FILE, SiteError, find
@@ -97,20 +97,61 @@ def test_settings_come_from_defaults_then_site_then_environment_then_flags(tmp_p
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "line", "en", "ja"),
     [
-        ("[site]\ntitel_ja = 'x'\n", r"\[site\] titel_ja is not a setting"),
-        ("[operator]\nphone = '1'\n", r"\[operator\] phone is not a setting"),
-        ("[settings]\nquery_timeout = 'soon'\n", r"\[settings\] query_timeout must be a float"),
-        ("[sites]\n", r"unknown table \[sites\]"),
-        ("[site\n", "not valid TOML"),
+        ("[site]\ntitle_en = 'x'\n\ntitel_ja = 'x'\n", 4, "[site] has no setting titel_ja; those of [site] are",
+         "[site] に titel_ja という設定はありません。"),
+        ("[operator]\nphone = '1'\n", 2, "[operator] has no setting phone; those of [operator] are email, name_en",
+         "[operator] で使えるのは email、name_en、name_ja、url です。"),
+        ("# times\n[settings]\nquery_timeout = 'soon'\n", 3,
+         "[settings] query_timeout is written as a number, but it reads \"soon\". For example: query_timeout = 2.5",
+         "[settings] の query_timeout は数で書きますが、\"soon\" と書かれています。例: query_timeout = 2.5"),
+        ("[site]\n[sites]\n", 2, "has a table [sites], which planlod does not know; the tables are [site], [operator]",
+         "[sites] という表は使えません。使える表は [site]、[operator]、[settings]、[new-plan] です。"),
+        ("[site\n", 1, "is not valid TOML (", "TOML の決まりに合いません("),
+        ("[new-plan]\nofficial = 'no'\n", 2, "[new-plan] official is written as true or false, but it reads \"no\"",
+         "[new-plan] の official はtrue か falseで書きますが"),
     ],
 )
-def test_a_bad_planlod_toml_names_the_file_and_the_key(tmp_path, text, message):
+def test_a_bad_planlod_toml_names_the_file_the_line_and_the_fix(tmp_path, text, line, en, ja):
+    # Before: English only, no line ("planlod.toml: [site] titel_ja is not a setting; known: …").
     (tmp_path / SITE_FILE).write_text(text, encoding="utf-8")
-    with pytest.raises((SiteError, ConfigError), match=message) as caught:
+    with pytest.raises(SiteError) as caught:
         Settings.from_env(site_dir=tmp_path, environ={})
-    assert str(tmp_path / SITE_FILE) in str(caught.value)
+        site.new_plan_defaults(tmp_path)
+    where = f"{tmp_path / SITE_FILE}:{line}: "
+    assert caught.value.render("en").startswith(where) and en in caught.value.render("en")
+    assert caught.value.render("ja").startswith(where) and ja in caught.value.render("ja")
+
+
+@pytest.mark.parametrize(
+    ("environ", "en", "ja"),
+    [
+        ({"PLANLOD_QUERY_TIMEOUT": "soon"}, "PLANLOD_QUERY_TIMEOUT is set to 'soon', but it takes a number, e.g. "
+         "PLANLOD_QUERY_TIMEOUT=10", "環境変数 PLANLOD_QUERY_TIMEOUT は数で指定しますが、「soon」になっています。"),
+        ({"PLANLOD_REASONER": "maybe"}, "takes 1 or 0 (or true/false", "PLANLOD_REASONER は1 か 0"),
+        ({"PLANLOD_BASE_IRI": "w3id.org/x"}, "the base IRI (base_iri) 'w3id.org/x' cannot be used",
+         "IRI の基点(base_iri)「w3id.org/x」は使えません。"),
+        ({"PLANLOD_QUERY_WORKERS": "1"}, "query_workers must be 2 or more (one worker is always kept",
+         "設定 query_workers は 2 以上にしますが、1 になっています"),
+        ({"PLANLOD_QUERY_TIMEOUT": "0"}, "the setting query_timeout must be more than 0, but it is 0.0. Correct "
+         "query_timeout under [settings] in planlod.toml, or PLANLOD_QUERY_TIMEOUT.", "0 より大きい数にします"),
+    ],
+)
+def test_a_setting_that_cannot_be_used_says_what_to_set(tmp_path, environ, en, ja):
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(site_dir=tmp_path, environ=environ)
+    assert en in caught.value.render("en") and ja in caught.value.render("ja")
+
+
+def test_the_cli_words_a_bad_planlod_toml_in_the_locales_language(tmp_path):
+    (tmp_path / SITE_FILE).write_text("[settings]\nreasoner = 'yes'\n", encoding="utf-8")
+    ja = CliRunner(env={"LANG": "ja_JP.UTF-8", "LC_ALL": ""}).invoke(cli, ["--site", str(tmp_path), "build"])
+    assert ja.exit_code == 1
+    assert f"エラー: {tmp_path / SITE_FILE}:2: planlod.toml の [settings] の reasoner はtrue か false" in ja.output
+    en = CliRunner(env={"LANG": "ja_JP.UTF-8", "LC_ALL": ""}).invoke(cli, ["--lang", "en", "--site", str(tmp_path),
+                                                                           "build"])  # fmt: skip
+    assert en.exit_code == 1 and "Error: " in en.output and "reasoner is written as true or false" in en.output
 
 
 def test_new_plan_takes_the_sites_defaults(tmp_path):
