@@ -146,8 +146,8 @@ def run(settings: Settings, out: Path | None = None, step: Step = quiet, workers
                     infos, settings.base_iri, staging, _workers(workers, len(infos)), step, settings.reasoner
                 )
             if not tally.report.conforms:
-                # No store yet to read cited lines from: what is said of a plan names its dataset.toml.
-                where = locate.locations(None, tally.report.sorted(), infos, settings.base_iri)
+                # No store yet: the cited source lines are read from the N-Quads just staged.
+                where = locate.locations(staging / NQUADS, tally.report.sorted(), infos, settings.base_iri)
                 summary = {lang: tally.report.summary(lang, where=where) for lang in LANGUAGES}
                 raise BuildError.of("build.violations", count=len(tally.report.violations), summary=summary)
             step("load the store")

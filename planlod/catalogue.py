@@ -544,6 +544,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ja": "別の planlod build がこのフォルダに書き込み中です。終わるのを待ってから実行してください。",
         "en": "another build is writing to this folder; wait for it to finish.",
     },
+    # -- findings of the checks (planlod/findings.py) ---------------------------------------------
+    "finding.line": {"ja": "{severity}: {message}(対象 {focus})", "en": "{severity}: {message} ({focus})"},
+    "finding.severity.Violation": {"ja": "違反", "en": "Violation"},
+    "finding.severity.Warning": {"ja": "警告", "en": "Warning"},
+    "finding.severity.Info": {"ja": "注記", "en": "Info"},
+    "finding.more": {"ja": "… ほか {count} 件", "en": "… and {count} more"},
     # -- what build, validate and new-plan print (planlod/cli.py) --------------------------------
     "cli.error": {"ja": "エラー", "en": "Error"},
     "cli.no_build": {
@@ -571,10 +577,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "cli.owl_checked": {"ja": "矛盾なし(HermiT)", "en": "consistent (HermiT)"},
     "cli.owl_skipped": {"ja": "検査していません(--no-reasoner)", "en": "not checked (--no-reasoner)"},
-    "cli.finding": {"ja": "{severity}: {message}(対象 {focus})", "en": "{severity}: {message} ({focus})"},
-    "cli.severity.Violation": {"ja": "違反", "en": "Violation"},
-    "cli.severity.Warning": {"ja": "警告", "en": "Warning"},
-    "cli.severity.Info": {"ja": "注記", "en": "Info"},
     "cli.report_columns": {
         "ja": "品質検査\t重大度\t場所\t対象\tパス\tメッセージ",
         "en": "Quality gate\tseverity\twhere\tfocus node\tpath\tmessage",

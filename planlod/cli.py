@@ -222,9 +222,7 @@ def build_command(settings: Settings, out_dir: Path | None, workers: int | None,
     warnings = [f for f in result.report.sorted() if f.severity != "Violation"]
     where = finding_locations(settings, result.release, warnings[:FINDING_ROWS])
     for index, finding in enumerate(warnings[:FINDING_ROWS]):
-        line = say("cli.finding", severity=say(f"cli.severity.{finding.severity}"),
-                   message=finding.message(lang_of()), focus=finding.focus)  # fmt: skip
-        out.print(f"{where[index]}: {line}" if index in where else line, soft_wrap=True, markup=False)
+        out.print(finding.line(lang_of(), where.get(index)), soft_wrap=True, markup=False)
     if len(warnings) > FINDING_ROWS:
         out.print(say("cli.more_findings", count=len(warnings) - FINDING_ROWS))
     owl = say("cli.owl_checked") if result.report.reasoned else say("cli.owl_skipped")
@@ -324,7 +322,7 @@ def print_report(report: Any, where: dict[int, str]) -> None:
     for column in columns:
         table.add_column(column, overflow="fold")
     for index, finding in enumerate(report.sorted()):
-        severity = f"[{SEVERITY_STYLE.get(finding.severity, '')}]{say(f'cli.severity.{finding.severity}')}[/]"
+        severity = f"[{SEVERITY_STYLE.get(finding.severity, '')}]{say(f'finding.severity.{finding.severity}')}[/]"
         row = (where.get(index, ""), finding.focus, compact(finding.path), finding.message(lang_of()))
         table.add_row(severity, *(escape(cell) for cell in row))
     if report.findings:

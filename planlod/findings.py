@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal
 
+from planlod.messages import Lang, phrase
 from planlod.vocab import PREFIXES, RDF, SH
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -30,6 +31,12 @@ class Finding:
 
     def message(self, lang: str = "en") -> str:
         return self.messages.get(lang) or self.messages.get("en") or next(iter(self.messages.values()), "")
+
+    def line(self, lang: Lang = "en", where: str | None = None) -> str:
+        """One line for a person: where in their files (when known), how serious, what, about what."""
+        text = phrase("finding.line", severity=phrase(f"finding.severity.{self.severity}"),
+                      message=self.message(lang), focus=self.focus).text(lang)  # fmt: skip
+        return f"{where}: {text}" if where else text
 
 
 @dataclass
@@ -54,15 +61,12 @@ class Report:
     def sorted(self) -> list[Finding]:
         return sorted(self.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.focus, f.path or ""))
 
-    def summary(self, lang: str = "en", limit: int = 20, where: Mapping[int, str] | None = None) -> str:
-        """One line per finding (the first ``limit`` in :meth:`sorted` order), each after its ``where`` if known."""
+    def summary(self, lang: Lang = "en", limit: int = 20, where: Mapping[int, str] | None = None) -> str:
+        """One :meth:`Finding.line` per finding (the first ``limit`` in :meth:`sorted` order)."""
         where = where or {}
-        lines = [
-            f"{where[i] + ': ' if i in where else ''}[{f.severity}] {f.focus} {f.path or ''}: {f.message(lang)}"
-            for i, f in enumerate(self.sorted()[:limit])
-        ]
+        lines = [f.line(lang, where.get(i)) for i, f in enumerate(self.sorted()[:limit])]
         if len(self.findings) > limit:
-            lines.append(f"… and {len(self.findings) - limit} more")
+            lines.append(phrase("finding.more", count=len(self.findings) - limit).text(lang))
         return "\n".join(lines)
 
     def shacl_report(self) -> Graph:

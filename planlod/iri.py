@@ -7,6 +7,7 @@ knows the pattern; the base is a setting and nothing else may depend on it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -76,6 +77,15 @@ class Minter:
         # RFC 5147 text/plain fragment: line=a,b selects the lines between the a-th and
         # b-th line ends, i.e. our 1-based lines a+1 … b.
         return URIRef(f"{self.source}#line={span.first - 1},{span.last}")
+
+
+_EXCERPT = re.compile(r"(.+)#line=([0-9]+),([0-9]+)")
+
+
+def excerpt_lines(iri: str) -> tuple[str, int, int] | None:
+    """(source IRI, first line, last line) of an excerpt IRI as :meth:`Minter.excerpt` mints it; None otherwise."""
+    m = _EXCERPT.fullmatch(iri)
+    return (m.group(1), int(m.group(2)) + 1, int(m.group(3))) if m else None
 
 
 PLAN_GRAPH = "plan"

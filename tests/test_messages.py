@@ -46,7 +46,8 @@ def test_every_message_has_both_languages_with_the_same_parameters(id):
 
 def test_every_message_the_code_raises_is_in_the_catalogue():
     code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "planlod").glob("*.py"))
-    quoted = set(re.findall(r'"((?:source|ingest|dataset|scaffold|site|config|build|cli|term)\.[a-z_.]+)"', code))
+    prefixes = "source|ingest|dataset|scaffold|site|config|build|finding|cli|term"
+    quoted = set(re.findall(rf'"((?:{prefixes})\.[a-z_.]+)"', code))
     used = {id for id in quoted if not re.search(r"\.(txt|toml|nq|nt|gz|trig|ttl|md|jsonld|json)$", id)}
     assert len(used) > 60
     assert used <= set(CATALOGUE), used - set(CATALOGUE)
@@ -130,4 +131,29 @@ def test_a_violation_that_stops_the_build_names_its_file(tmp_path, data_copy):
     result = run(["--lang", "ja", "--data-dir", data, "--build-dir", tmp_path / "b", "build", "--no-reasoner"])
     assert result.exit_code == 1
     assert "違反が 1 件見つかったので、何も公開していません" in result.output
-    assert f"{toml}: [Violation]" in result.output
+    assert f"{toml}: 違反: " in result.output
+
+
+def fullwidth_chapter(lines):
+    # Chapter 7 typed in full-width digits (７, ７-1, ７-1-1 …): the reader takes them, the shapes refuse them.
+    return [re.sub(r"(?<![0-9０-９-])7-(?=[0-9])", "７-", line).replace("\t7\t", "\t７\t") for line in lines]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        ([], {"LANG": "ja_JP.UTF-8"}, "{source}:24: 違反: 各主体が行うことの記号(skos:notation)は「取組の記号-主体」"),
+        (["--lang", "en"], {"LANG": "ja_JP.UTF-8"}, "{source}:24: Violation: A commitment's notation (skos:notation)"),
+    ],
+)
+def test_a_violation_in_the_source_that_stops_the_build_names_its_line(tmp_path, data_copy, args, env, expected):
+    # Before: no store, so the findings about the source's resources showed an IRI and no file.
+    data = data_copy(fullwidth_chapter)
+    source = data / "272116-ibaraki-5th" / "source.txt"
+    assert "《市》" in source.read_text(encoding="utf-8").split("\n")[23]  # line 24: what 7-1-1 says the city does
+    result = run([*args, "--data-dir", data, "--build-dir", tmp_path / "b", "build", "--no-reasoner"], env)
+    assert result.exit_code == 1 and not (tmp_path / "b" / "current").exists()
+    (line,) = [line for line in result.output.splitlines() if line.endswith("/initiative/７-1-1/commitment/city)")]
+    assert line.startswith(expected.format(source=source)), line
+    located = [line for line in result.output.splitlines() if line.startswith(f"{source}:")]
+    assert len(located) == 20  # every finding shown names its line, none just an IRI
