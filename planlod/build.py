@@ -37,7 +37,7 @@ from planlod import store as stores
 from planlod.config import Settings
 from planlod.dataset import DatasetInfo
 from planlod.graph import new_dataset
-from planlod.messages import LANGUAGES, PlanError
+from planlod.messages import LANGUAGES, PlanError, phrase
 from planlod.model import Plan
 from planlod.pipeline import Census, Clock, PlanResult
 from planlod.progress import Step, quiet
@@ -81,8 +81,8 @@ def compile_all(settings: Settings, step: Step = quiet) -> Compiled:
     for done, info in enumerate(infos, start=1):
         plan, _ = pipeline.compile_plan(info, settings.base_iri, compiled.dataset)
         compiled.plans.append((info, plan))
-        step(f"parse {info.key}", done=done, total=len(infos))
-    step("shared vocabulary")
+        step(phrase("progress.parse", plan=info.key), done=done, total=len(infos))
+    step(phrase("progress.vocabulary"))
     pipeline.add_vocabulary(compiled.dataset)
     return compiled
 
@@ -150,7 +150,7 @@ def run(settings: Settings, out: Path | None = None, step: Step = quiet, workers
                 where = locate.locations(staging / NQUADS, tally.report.sorted(), infos, settings.base_iri)
                 summary = {lang: tally.report.summary(lang, where=where) for lang in LANGUAGES}
                 raise BuildError.of("build.violations", count=len(tally.report.violations), summary=summary)
-            step("load the store")
+            step(phrase("progress.load"))
             with clock("load"):
                 store = stores.create(staging / stores.STORE_DIR, staging / NQUADS)
             with clock("dumps"):
@@ -164,17 +164,17 @@ def run(settings: Settings, out: Path | None = None, step: Step = quiet, workers
             if live is not None and same_content(staging, live):
                 # Nothing changed: the live release stays, so its dumps, catalogue, ETags,
                 # Last-Modified and dcterms:modified stay exactly as harvesters saw them.
-                step("unchanged: the live release stays")
+                step(phrase("progress.unchanged"))
                 shutil.rmtree(staging, ignore_errors=True)
                 return BuildResult(live, tally.statistics(clock.seconds), tally.report, published=False)
-            step("record the changes")
+            step(phrase("progress.changes"))
             name = release_name(staging)
             with clock("changes"):
                 changes.record(staging, current_release(out), settings.base_iri, name)
             clock.seconds["total"] = time.perf_counter() - started
             stats = tally.statistics(clock.seconds)
             (staging / STATS_FILE).write_text(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            step("publish")
+            step(phrase("progress.publish"))
             release = publish(staging, out, settings.keep_releases, name)
     return BuildResult(release, stats, tally.report)
 
@@ -208,9 +208,9 @@ def _stream_plans(
             tally.add(result)
             if proving is not None:
                 proving.add(result.pending)
-            step(f"plan {result.info.key}", done=done, total=len(infos))
+            step(phrase("progress.plan", plan=result.info.key), done=done, total=len(infos))
         if proving is not None:
-            step("OWL reasoner")
+            step(phrase("progress.reasoner"))
             tally.report.findings.extend(proving.findings())
     return tally
 

@@ -544,6 +544,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ja": "別の planlod build がこのフォルダに書き込み中です。終わるのを待ってから実行してください。",
         "en": "another build is writing to this folder; wait for it to finish.",
     },
+    "reason.java_missing": {
+        "ja": "矛盾の検査(OWL 推論、{reasoner})には Java が必要ですが、{java} が見つかりません。"
+        "Java をインストールする(例 apt-get install default-jre-headless)か、--no-reasoner を付けて"
+        "この検査を省いて実行してください。",
+        "en": "the OWL reasoner ({reasoner}) needs Java and `{java}` was not found: install a Java runtime "
+        "(e.g. apt-get install default-jre-headless) or pass --no-reasoner",
+    },
+    # -- what a long command is doing (the progress bar of planlod/cli.py) -----------------------
+    "progress.build": {"ja": "公開データの作成", "en": "build"},
+    "progress.validate": {"ja": "検査", "en": "validate"},
+    "progress.parse": {"ja": "{plan} を読み込み中", "en": "parse {plan}"},
+    "progress.vocabulary": {"ja": "共通の語彙を準備中", "en": "shared vocabulary"},
+    "progress.plan": {"ja": "{plan} を読み込み・検査中", "en": "plan {plan}"},
+    "progress.reasoner": {"ja": "矛盾を検査中(OWL 推論)", "en": "OWL reasoner"},
+    "progress.load": {"ja": "データベースに登録中", "en": "load the store"},
+    "progress.write": {"ja": "{file} を書き出し中", "en": "write {file}"},
+    "progress.unchanged": {"ja": "変更がないので、公開中のデータをそのまま使います", "en": "unchanged: the live release stays"},
+    "progress.changes": {"ja": "前回からの変更を記録中", "en": "record the changes"},
+    "progress.publish": {"ja": "公開中", "en": "publish"},
+    "progress.validate_plans": {"ja": "計画を検査中", "en": "validate plans"},
     # -- findings of the checks (planlod/findings.py) ---------------------------------------------
     "finding.line": {"ja": "{severity}: {message}(対象 {focus})", "en": "{severity}: {message} ({focus})"},
     "finding.severity.Violation": {"ja": "違反", "en": "Violation"},
@@ -586,6 +606,28 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "cli.validate_summary": {
         "ja": "検査: {verdict}。所見は全部で {findings} 件。OWL の無矛盾性: {owl}",
         "en": "validation: {verdict}; {findings} finding(s) in all; OWL consistency {owl}",
+    },
+    "cli.building_first": {
+        "ja": "まだ公開したデータがないので、先に planlod build を実行します。",
+        "en": "no build yet: building first",
+    },
+    "cli.link_no_plan": {
+        "ja": "--from の計画 {plan} は {folder} にありません。272116/5th のように「団体コード/計画」で書きます。"
+        "ある計画: {known}",
+        "en": "there is no plan {plan} (--from) under {folder}; write it as code/plan, e.g. 272116/5th. "
+        "The plans are: {known}",
+    },
+    "cli.link_no_initiatives": {
+        "ja": "公開したデータに --to の計画 {plan} の取組がありません。両方の計画を同じ planlod build で作ってから、"
+        "もう一度実行してください。",
+        "en": "the build has no initiatives of {plan} (--to): build both plans together with planlod build, "
+        "then run this again.",
+    },
+    "cli.link_review": {
+        "ja": "{file}: 確認待ちのリンク候補 {open} 件、判断済み {kept} 件。"
+        "ファイルを開き、各候補の status を accepted(採用)か rejected(不採用)にしてください。",
+        "en": "{file}: {open} suggestion(s) to review, {kept} decision(s) kept. Open the file and set each "
+        "suggestion's status to accepted or rejected.",
     },
     "cli.owl_checked_short": {"ja": "検査済み(HermiT)", "en": "checked (HermiT)"},
     "cli.created_site": {

@@ -33,7 +33,7 @@ from planlod.build import BuildError, current_release
 from planlod.config import ConfigError, Settings
 from planlod.dataset import DatasetError
 from planlod.linking import LinkError
-from planlod.messages import PlanError, phrase
+from planlod.messages import Phrase, PlanError, phrase
 from planlod.publish import PublishError
 from planlod.queries import ParameterError, QueryFileError
 from planlod.query import QueryError
@@ -170,11 +170,13 @@ def progress_bar() -> Progress:
 
 
 def run_with_progress(work: Callable[..., Any], title: str) -> Any:
-    """Call ``work(step)``, showing its ``step(what, done, total)`` reports on stderr."""
+    """Call ``work(step)``, showing its ``step(what, done, total)`` reports on stderr in the command's language."""
+    lang = lang_of()
     with progress_bar() as bar:
         task = bar.add_task(title, total=None)
 
-        def step(what: str, done: int | None = None, total: int | None = None) -> None:
+        def step(what: str | Phrase, done: int | None = None, total: int | None = None) -> None:
+            what = what.text(lang) if isinstance(what, Phrase) else what
             if total is None:
                 bar.update(task, description=what, completed=0, total=None)
             else:
@@ -187,7 +189,8 @@ def run_build(settings: Settings, out_dir: Path | None, workers: int | None = No
     from planlod import build
 
     require_site(settings)
-    return run_with_progress(lambda step: build.run(settings, out_dir, step=step, workers=workers), "build")
+    title = say("progress.build")
+    return run_with_progress(lambda step: build.run(settings, out_dir, step=step, workers=workers), title)
 
 
 @cli.command("build")
@@ -301,7 +304,7 @@ def validate_command(settings: Settings, lang: str | None, report_path: Path | N
         require_java()  # say so before the shapes have run for nothing
     release = require_release(settings)
     report = run_with_progress(
-        lambda step: validate.check_release(release, reasoner=settings.reasoner, step=step), "validate"
+        lambda step: validate.check_release(release, reasoner=settings.reasoner, step=step), say("progress.validate")
     )
     print_report(report, finding_locations(settings, release, report.sorted()))
     if report_path:
@@ -424,7 +427,7 @@ def link_command(settings: Settings, source_key: str, target_key: str, top: int,
     release = require_release(settings)
     plans = {info.key: info for info in datasets.discover(settings.data_dir)}
     if source_key not in plans:
-        raise click.ClickException(f"no plan {source_key} under {settings.data_dir}")
+        raise UserError(say("cli.link_no_plan", plan=source_key, folder=settings.data_dir, known=sorted(plans)))
     store = stores.open_read_only(release / stores.STORE_DIR)
 
     def plan_iri(key: str) -> str:
@@ -434,11 +437,12 @@ def link_command(settings: Settings, source_key: str, target_key: str, top: int,
     ours = linking.initiatives_of(store, plan_iri(source_key))
     theirs = linking.initiatives_of(store, plan_iri(target_key))
     if not theirs:
-        raise click.ClickException(f"the build has no initiatives of {target_key}: build it together first")
+        raise UserError(say("cli.link_no_initiatives", plan=target_key))
     review = plans[source_key].directory / linking.LINKS_FILE
     decisions = linking.review(review, ours, theirs, top, min_score)
     open_ones = sum(1 for d in decisions if d.status == "suggested")
-    out.print(f"{review}: {open_ones} suggestion(s) to review, {len(decisions) - open_ones} decision(s) kept")
+    kept = len(decisions) - open_ones
+    out.print(say("cli.link_review", file=review, open=open_ones, kept=kept), soft_wrap=True, markup=False)
 
 
 @cli.command("publish")
@@ -468,7 +472,7 @@ def serve_command(settings: Settings, host: str, port: int, get_path: str | None
     from server import create_app
 
     if current_release(settings.build_dir) is None:
-        err.print("no build yet: building first")
+        err.print(say("cli.building_first"))
         run_build(settings, None)
     if get_path:
         response = create_app(settings).test_client().get(get_path)

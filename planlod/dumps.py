@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, parse, serialize
 
+from planlod.messages import phrase
 from planlod.progress import Step, quiet
 from planlod.vocab import PREFIXES
 
@@ -40,17 +41,17 @@ _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 def write_all(directory: Path, step: Step = quiet) -> None:
     """Every dump but ``dataset.nq`` (the build's output) from ``directory/dataset.nq``."""
     nquads = directory / NQUADS
-    step("write dataset.trig")
+    step(phrase("progress.write", file="dataset.trig"))
     serialize(parse(path=nquads, format=RdfFormat.N_QUADS), directory / "dataset.trig", RdfFormat.TRIG,
               prefixes=_PREFIXES)  # fmt: skip
-    step("write dataset.nt")
+    step(phrase("progress.write", file="dataset.nt"))
     write_union(nquads, directory / "dataset.nt")
-    step("write dataset.jsonld")
+    step(phrase("progress.write", file="dataset.jsonld"))
     write_jsonld(directory / "dataset.nt", directory / "dataset.jsonld")
-    step("write dataset.ttl")
+    step(phrase("progress.write", file="dataset.ttl"))
     triples = (q.triple for q in parse(path=directory / "dataset.nt", format=RdfFormat.N_TRIPLES))
     serialize(triples, directory / "dataset.ttl", RdfFormat.TURTLE, prefixes=_PREFIXES)
-    step(f"write {GZIPPED}")
+    step(phrase("progress.write", file=GZIPPED))
     # Level 6 (gzip's own default): level 9 takes twice as long for a file a few percent smaller.
     with (
         open(directory / "dataset.nt", "rb") as src,

@@ -45,6 +45,7 @@ from rdflib.term import Node
 
 from planlod.findings import Finding
 from planlod.iri import PLAN_GRAPH, SDG_GRAPH, plan_of_graph, plan_part
+from planlod.messages import PlanError
 from planlod.vocab import ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, SDG_GOALS_GRAPH
 
 REASONER = "HermiT"
@@ -71,14 +72,8 @@ _SCHEMA_TYPES = {
 }
 
 
-class JavaMissing(RuntimeError):
-    """The OWL reasoner was asked for, and there is no Java to run it."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            f"the OWL reasoner ({REASONER}) needs Java and `{_java()}` was not found: "
-            "install a Java runtime (e.g. apt-get install default-jre-headless) or pass --no-reasoner"
-        )
+class JavaMissing(PlanError):
+    """The OWL reasoner was asked for, and there is no Java to run it (worded from the message catalogue)."""
 
 
 class ReasonerError(RuntimeError):
@@ -91,7 +86,7 @@ def java_available() -> bool:
 
 def require_java() -> None:
     if not java_available():
-        raise JavaMissing()
+        raise JavaMissing.of("reason.java_missing", reasoner=REASONER, java=_java())
 
 
 def default_cache() -> Path:

@@ -30,6 +30,7 @@ from planlod.blanks import content_labelled
 from planlod.config import SHAPES_DIR
 from planlod.findings import SEVERITY_ORDER, Finding, Report
 from planlod.iri import PLAN_GRAPH, SDG_GRAPH, plan_of_graph
+from planlod.messages import phrase
 from planlod.shacl_engines import validator
 from planlod.vocab import ONTOLOGY_IRI, OWL, PREFIXES, RDF, SDG_GOALS_GRAPH, SH
 
@@ -129,7 +130,7 @@ def check_release(release: Path, reasoner: bool = False, step: Callable[..., Non
             raise ShapesError(f"{release / 'dataset.nq'}: the quads of {plan} are not in one block")
         checked.add(plan)
         if step is not None:
-            step("validate plans", len(checked), None)
+            step(phrase("progress.validate_plans"), len(checked), None)
         dataset = vocabulary_dataset()
         dataset.parse(data="".join(lines), format="nquads")
         report = check(dataset, reasoner=reasoner)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import shutil
 import string
 
 import pytest
@@ -157,3 +158,40 @@ def test_a_violation_in_the_source_that_stops_the_build_names_its_line(tmp_path,
     assert line.startswith(expected.format(source=source)), line
     located = [line for line in result.output.splitlines() if line.startswith(f"{source}:")]
     assert len(located) == 20  # every finding shown names its line, none just an IRI
+
+
+def test_what_build_validate_and_serve_print_follows_the_language(tmp_path, data_copy):
+    # Before: the progress bar ("publish", "validate plans") and serve's "no build yet" were English only.
+    data = data_copy()
+    base = ["--data-dir", data, "--build-dir", tmp_path / "b"]
+    ja = {"LANG": "ja_JP.UTF-8"}
+    served = run([*base, "serve", "--get", "/"], ja)
+    assert served.exit_code == 0 and "まだ公開したデータがないので、先に planlod build を実行します。" in served.output
+    built = run([*base, "build", "--no-reasoner"], ja)
+    assert built.exit_code == 0 and "公開中" in built.output and "公開しました" in built.output
+    assert "publish" not in built.output.replace("公開しました", "")
+    validated = run([*base, "validate", "--no-reasoner"], ja)
+    assert "計画を検査中" in validated.output and "validate plans" not in validated.output
+    english = run(["--lang", "en", *base, "validate", "--no-reasoner"], ja)
+    assert "validate plans" in english.output and "validation: conforms" in english.output
+
+
+def test_link_speaks_the_language_of_the_command(tmp_path, data_copy):
+    # Before: "Error: no plan 999999/1st under …", "the build has no initiatives of …", "… suggestion(s) to review".
+    data = data_copy()
+    base = ["--data-dir", data, "--build-dir", tmp_path / "b"]
+    ja = {"LANG": "ja_JP.UTF-8"}
+    assert run([*base, "build", "--no-reasoner"]).exit_code == 0
+    unknown = run([*base, "link", "--from", "999999/1st", "--to", "272116/5th"], ja)
+    assert unknown.exit_code == 1
+    assert f"エラー: --from の計画 999999/1st は {data} にありません。" in unknown.output
+    assert "ある計画: 272116/5th" in unknown.output
+    unbuilt = run([*base, "link", "--from", "272116/5th", "--to", "999997/1st"], ja)
+    assert unbuilt.exit_code == 1 and "--to の計画 999997/1st の取組がありません。" in unbuilt.output
+    english = run(["--lang", "en", *base, "link", "--from", "272116/5th", "--to", "999997/1st"], ja)
+    assert "Error: the build has no initiatives of 999997/1st (--to)" in english.output
+    shutil.copytree(ROOT / "tests" / "fixtures" / "999997-fictional-1st", data / "999997-fictional-1st")
+    assert run([*base, "build", "--no-reasoner"]).exit_code == 0
+    linked = run([*base, "link", "--from", "999997/1st", "--to", "272116/5th"], ja)
+    assert linked.exit_code == 0, linked.output
+    assert re.search(r"links\.toml: 確認待ちのリンク候補 \d+ 件、判断済み 0 件。", linked.output), linked.output
