@@ -8,6 +8,8 @@ are ``{name}``; the location (``file:line``) is put in front when the message is
 from __future__ import annotations
 
 CATALOGUE: dict[str, dict[str, str]] = {
+    # A text not catalogued yet (PlanError("…")), shown as it is.
+    "plain": {"ja": "{text}", "en": "{text}"},
     # -- reading the source file (planlod/source.py) ---------------------------------------------
     "source.not_decodable": {
         "ja": "ファイルを {encoding} として読めません({offset} バイト目に {byte})。"

@@ -93,9 +93,10 @@ class PlanError(ValueError):
     Exceptions cross process boundaries in the build, so pickling keeps the message.
     """
 
-    def __init__(self, message: Message) -> None:
-        self.message = message
-        super().__init__(message.render())
+    def __init__(self, message: Message | str) -> None:
+        # A plain text is taken as it is (in one language): code written before its message was catalogued.
+        self.message = message if isinstance(message, Message) else Message("plain", {"text": message})
+        super().__init__(self.message.render())
 
     def render(self, lang: Lang | None = None) -> str:
         return self.message.render(lang)

@@ -195,3 +195,11 @@ def test_link_speaks_the_language_of_the_command(tmp_path, data_copy):
     linked = run([*base, "link", "--from", "999997/1st", "--to", "272116/5th"], ja)
     assert linked.exit_code == 0, linked.output
     assert re.search(r"links\.toml: 確認待ちのリンク候補 \d+ 件、判断済み 0 件。", linked.output), linked.output
+
+
+def test_an_uncatalogued_text_is_still_an_error_a_user_sees():
+    # Code that raises ConfigError("…") as before the catalogue keeps working, its text as it is.
+    from planlod.config import ConfigError
+
+    error = ConfigError("public_url must end with '/'")
+    assert error.render("ja") == error.render("en") == str(error) == "public_url must end with '/'"
