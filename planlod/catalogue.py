@@ -566,6 +566,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "progress.changes": {"ja": "前回からの変更を記録中", "en": "record the changes"},
     "progress.publish": {"ja": "公開中", "en": "publish"},
     "progress.validate_plans": {"ja": "計画を検査中", "en": "validate plans"},
+    # -- a plan's link review file (planlod/linking.py) -------------------------------------------
+    "link.not_toml": {
+        "ja": "リンクの確認ファイルの書き方が TOML の決まりに合いません({detail})。"
+        '文字列を " で囲み忘れていないか、[[link]] や = が抜けていないかを確かめてください。',
+        "en": 'the link review file is not valid TOML ({detail}). Check that every text is in double quotes (") '
+        "and that no [[link]] or = is missing.",
+    },
+    "link.relation_status": {
+        "ja": "{n} 番目のリンク([[link]])の relation「{relation}」か status「{status}」が使えません。"
+        "relation は closeMatch か relatedMatch、status は suggested(未確認)・accepted(採用)・rejected(不採用)の"
+        "どれかで書いてください(別の市の取組を owl:sameAs で同じものとすることはできません)。",
+        "en": "link {n} ([[link]]) has relation '{relation}' or status '{status}', which cannot be used: write "
+        "relation as closeMatch or relatedMatch, and status as suggested, accepted or rejected (never owl:sameAs "
+        "between different cities' initiatives).",
+    },
+    "link.from_to": {
+        "ja": "{n} 番目のリンク([[link]])に from(この計画の取組の記号、例 7-1-2)か to(相手の取組の IRI)が"
+        "ありません。両方を書くか、このリンクを消して planlod link をもう一度実行してください。",
+        "en": "link {n} ([[link]]) needs from (a notation of this plan, e.g. 7-1-2) and to (the other "
+        "initiative's IRI): write both, or remove the link and run planlod link again.",
+    },
     # -- findings of the checks (planlod/findings.py) ---------------------------------------------
     "finding.line": {"ja": "{severity}: {message}(対象 {focus})", "en": "{severity}: {message} ({focus})"},
     "finding.severity.Violation": {"ja": "違反", "en": "Violation"},

@@ -34,9 +34,11 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Store, Variable
 from rdflib import Dataset, Graph, Literal, URIRef
 
+from planlod import tomltext
 from planlod.dataset import DatasetInfo
 from planlod.graph import en, ja, minter_for
 from planlod.iri import Kind
+from planlod.messages import PlanError
 from planlod.vocab import DCTERMS, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 LINKS_FILE = "links.toml"
@@ -109,8 +111,8 @@ GROUP BY ?plan ?initiative ?notation ?title ?situation ?goal
 """
 
 
-class LinkError(ValueError):
-    """A review file or a plan reference that cannot be used."""
+class LinkError(PlanError):
+    """A review file or a plan reference that cannot be used (worded from the message catalogue)."""
 
 
 @cache
@@ -356,21 +358,22 @@ class Decision:
 def read_review(path: Path) -> list[Decision]:
     if not path.exists():
         return []
+    text = path.read_text(encoding="utf-8")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise LinkError(f"{path}: not valid TOML: {exc}") from None
+        line, detail = tomltext.decode_error(exc)
+        raise LinkError.of("link.not_toml", path, line, detail=detail) from None
+    lines = text.split("\n")
     decisions = []
     for n, item in enumerate(raw.get("link", []), start=1):
         relation = item.get("relation", "closeMatch")
         status = item.get("status", "suggested")
         if relation not in RELATIONS or status not in STATUSES:
-            raise LinkError(
-                f"{path}: link {n}: relation must be closeMatch or relatedMatch and status one of "
-                f"suggested, accepted, rejected (never owl:sameAs between different cities' initiatives)"
-            )
+            line = tomltext.item_line(lines, "link", n)
+            raise LinkError.of("link.relation_status", path, line, n=n, relation=relation, status=status)
         if "from" not in item or "to" not in item:
-            raise LinkError(f"{path}: link {n} needs `from` (a notation of this plan) and `to` (an IRI)")
+            raise LinkError.of("link.from_to", path, tomltext.item_line(lines, "link", n), n=n)
         decisions.append(
             Decision(
                 str(item["from"]), str(item["to"]), relation, status, item.get("score"),

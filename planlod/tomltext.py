@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Sequence
 
 _HEADER = re.compile(r"\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?")
+_ITEM = re.compile(r"\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]\s*(#.*)?")
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -26,6 +27,17 @@ def key_line(lines: Sequence[str], table: str, key: str | None = None) -> int | 
         elif key is not None and current == table and re.match(rf"{re.escape(key)}\s*=", stripped):
             return number
     return header
+
+
+def item_line(lines: Sequence[str], array: str, n: int) -> int | None:
+    """The line of the ``n``-th (1-based) ``[[array]]`` header."""
+    headers = [number for number, line in enumerate(lines, start=1) if _item(line) == array]
+    return headers[n - 1] if n <= len(headers) else None
+
+
+def _item(line: str) -> str | None:
+    m = _ITEM.fullmatch(line.strip())
+    return m.group(1) if m else None
 
 
 def decode_error(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:

@@ -47,7 +47,7 @@ def test_every_message_has_both_languages_with_the_same_parameters(id):
 
 def test_every_message_the_code_raises_is_in_the_catalogue():
     code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "planlod").glob("*.py"))
-    prefixes = "source|ingest|dataset|scaffold|site|config|build|finding|cli|term"
+    prefixes = "source|ingest|dataset|scaffold|site|config|build|link|reason|finding|progress|cli|term"
     quoted = set(re.findall(rf'"((?:{prefixes})\.[a-z_.]+)"', code))
     used = {id for id in quoted if not re.search(r"\.(txt|toml|nq|nt|gz|trig|ttl|md|jsonld|json)$", id)}
     assert len(used) > 60
@@ -203,3 +203,23 @@ def test_an_uncatalogued_text_is_still_an_error_a_user_sees():
 
     error = ConfigError("public_url must end with '/'")
     assert error.render("ja") == error.render("en") == str(error) == "public_url must end with '/'"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], "エラー: {file}:7: 2 番目のリンク([[link]])の relation「sameAs」か status「accepted」が使えません。"),
+        (["--lang", "en"], "Error: {file}:7: link 2 ([[link]]) has relation 'sameAs' or status 'accepted'"),
+    ],
+)
+def test_a_bad_link_review_file_names_its_line(tmp_path, data_copy, args, expected):
+    # Before: English only and no line ("links.toml: link 2: relation must be closeMatch or …").
+    data = data_copy()
+    review = data / "272116-ibaraki-5th" / "links.toml"
+    review.write_text('# reviewed\n[[link]]\nfrom = "7-1-1"\nto = "https://example.org/x"\nstatus = "rejected"\n\n'
+                      '[[link]]\nfrom = "7-1-2"\nto = "https://example.org/y"\nrelation = "sameAs"\n'
+                      'status = "accepted"\n', encoding="utf-8")  # fmt: skip
+    result = run([*args, "--data-dir", data, "--build-dir", tmp_path / "b", "build", "--no-reasoner"],
+                 {"LANG": "ja_JP.UTF-8"})  # fmt: skip
+    assert result.exit_code == 1
+    assert expected.format(file=review) in result.output, result.output
