@@ -562,7 +562,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "progress.reasoner": {"ja": "矛盾を検査中(OWL 推論)", "en": "OWL reasoner"},
     "progress.load": {"ja": "データベースに登録中", "en": "load the store"},
     "progress.write": {"ja": "{file} を書き出し中", "en": "write {file}"},
-    "progress.unchanged": {"ja": "変更がないので、公開中のデータをそのまま使います", "en": "unchanged: the live release stays"},
+    "progress.unchanged": {
+        "ja": "変更がないので、公開中のデータをそのまま使います",
+        "en": "unchanged: the live release stays",
+    },
     "progress.changes": {"ja": "前回からの変更を記録中", "en": "record the changes"},
     "progress.publish": {"ja": "公開中", "en": "publish"},
     "progress.validate_plans": {"ja": "計画を検査中", "en": "validate plans"},
