@@ -498,6 +498,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "such as https://w3id.org/jp-cityplan/. Set it in planlod.toml ([site] base_iri), PLANLOD_BASE_IRI "
         "or --base-iri.",
     },
+    "config.public_url": {
+        "ja": "公開 URL(public_url)「{value}」は使えません。"
+        "http:// か https:// で始まり「/」で終わるアドレスにしてください(例 https://example.org/)。"
+        "planlod.toml の [site] の public_url、環境変数 {variable}、"
+        "または --public-url で直せます。",
+        "en": "the public URL (public_url) '{value}' cannot be used: it must be an http(s) address ending with '/', "
+        "e.g. https://example.org/. Correct public_url under [site] in planlod.toml, {variable}, or --public-url.",
+    },
     "config.shacl_engine": {
         "ja": "検査エンジン(shacl_engine)「{value}」はありません。使えるのは {engines} です。"
         "planlod.toml の [settings] の {name} か、環境変数 {variable} を直してください。",

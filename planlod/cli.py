@@ -461,30 +461,38 @@ def publish_command(settings: Settings, store_url: str | None, gsp: str) -> None
 
 
 @cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (0.0.0.0: every interface).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--public-url", help="Public base URL of absolute links (default: PLANLOD_PUBLIC_URL, else the bind).")
+@click.option("--workers", type=click.IntRange(min=1), help="HTTP worker processes (default: one per core).")
+@click.option("--threads", type=click.IntRange(min=1), help="Python threads per worker, at most (default 64).")
 @click.option("--get", "get_path", help="Run one GET request in-process, print it and exit (1 unless 200).")
 @click.pass_obj
 @user_errors
-def serve_command(settings: Settings, host: str, port: int, get_path: str | None) -> None:
-    """Serve the built data (building first if there is none)."""
-    from planlod.querybroker import brokered
-    from server import create_app
+def serve_command(
+    settings: Settings, host: str, port: int, public_url: str | None, workers: int | None, threads: int | None,
+    get_path: str | None,
+) -> None:  # fmt: skip
+    """Serve the built data (building first if there is none) until Ctrl-C or SIGTERM."""
+    from server import serve
 
     if current_release(settings.build_dir) is None:
         err.print(say("cli.building_first"))
         run_build(settings, None)
+    settings = settings.with_(public_url=public_url)
+    settings = settings.with_(public_url=serve.public_url(settings, host, port))
     if get_path:
+        from server import create_app
+
         response = create_app(settings).test_client().get(get_path)
         click.echo(response.get_data(as_text=True))
         sys.exit(0 if response.status_code == 200 else 1)
-    url = f"http://{host}:{port}/"
-    out.print(f"planlod serving {require_release(settings).name} at {url}")
-    # SIGTERM (kill, systemd, a container stop) ends like Ctrl-C: the broker and query workers are
-    # stopped on the way out. However the server ends, they die with it (planlod.sandbox.die_with_parent).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    with brokered(settings) as served:
-        create_app(served).run(host=host, port=port, threaded=True)
+    workers = workers or serve.default_workers()
+    threads = threads or serve.DEFAULT_THREADS
+    bound = serve.public_url(Settings(), host, port)
+    where = settings.public_url if settings.public_url == bound else f"{settings.public_url} (bound to {bound})"
+    click.echo(f"planlod serving {require_release(settings).name} at {where}, {workers} workers × {threads} threads")
+    serve.run(settings, host, port, workers, threads)
 
 
 @cli.command("diagram")

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from planlod import site
 from planlod.messages import PlanError, phrase
@@ -53,6 +54,15 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "planlod"
 
 
+def is_base_url(url: str) -> bool:
+    """An http(s) URL with a host, no query or fragment, ending with '/': a base to append paths to."""
+    parts = urlsplit(url)
+    return (
+        parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query and not parts.fragment
+        and url.endswith("/")
+    )  # fmt: skip
+
+
 class ConfigError(PlanError):
     """A setting with a value that cannot be used (worded from the message catalogue)."""
 
@@ -75,6 +85,10 @@ class Settings:
     data_dir: Path = Path("data")
     # Where `planlod build` publishes; `build_dir/current` is the live release. Relative to site_dir.
     build_dir: Path = Path("build")
+    # The server's public base URL (https://example.org/): every absolute URL it writes (catalogue,
+    # VoID, sitemap, feeds, OpenAPI, the SPARQL service) starts with it, never with a request's Host.
+    # Empty: `planlod serve` uses the address it binds.
+    public_url: str = ""
     # "embedded" (pyoxigraph in the build) or "sparql+http://host:port/…" for an external store.
     store: str = "embedded"
     # The Graph Store Protocol endpoint of an external store, when it is not Oxigraph's /store.
@@ -126,6 +140,8 @@ class Settings:
             raise ConfigError.of("config.base_iri", value=self.base_iri)
         if self.shacl_engine not in ENGINES:
             raise _setting_error("config.shacl_engine", "shacl_engine", self.shacl_engine, engines=list(ENGINES))
+        if self.public_url and not is_base_url(self.public_url):
+            raise _setting_error("config.public_url", "public_url", self.public_url)
         for name, minimum, why in _MINIMUMS:
             value = getattr(self, name)
             if value <= minimum if why == "positive" else value < minimum:

@@ -22,10 +22,11 @@ from flask_compress import Compress
 from flask_cors import CORS
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from planlod.config import Settings
 from planlod.querypool import QueryFailed
-from server import api, backend, catalog, changes, i18n, notices, pages, query_page, resources, sparql
+from server import api, backend, caching, catalog, changes, i18n, notices, pages, query_page, resources, sparql, urls
 from server.links import href
 
 SECURITY_HEADERS = {
@@ -40,9 +41,10 @@ LANG_COOKIE = "lang"
 
 
 def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] | None = None) -> Flask:
+    settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config.from_mapping(
-        PLANLOD=settings or Settings.from_env(),
+        PLANLOD=settings,
         MAX_CONTENT_LENGTH=1_000_000,  # a POSTed query larger than this is refused before it is read
         COMPRESS_MIMETYPES=[
             "text/html",
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     )
     if test_config:
         app.config.update(test_config)
+    urls.init_app(app, settings)
     backend.init_app(app)
     Compress(app)
     # Everything here is public and read-only: any origin may read it (no credentials).
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         app.register_blueprint(blueprint)
     app.after_request(finish_response)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(RequestRedirect, canonical_redirect)
     app.register_error_handler(backend.StoreUnavailable, store_unavailable)
     app.register_error_handler(QueryFailed, query_failed)
     return app
@@ -83,6 +87,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
 def install_templates(app: Flask) -> None:
     app.jinja_env.filters["pick"] = lambda labels, fallback="": i18n.pick(labels or {}, fallback)
     app.jinja_env.filters["href"] = href
+    app.jinja_env.globals["public_url"] = urls.absolute
     app.jinja_env.filters["jsonld_script"] = jsonld_script
     app.jinja_env.filters["merge_args"] = lambda args, **changes: urlencode({**args, **changes})
     app.jinja_env.globals["editor_config"] = query_page.editor_config
@@ -125,7 +130,7 @@ def finish_response(response: Response) -> Response:
         # A file (static, dump). Flask-Compress, which runs after this, swaps the body for a
         # compressing generator and never closes the file: close it when the response is done.
         response.call_on_close(response.response.close)
-    return response
+    return caching.cache_control(response)
 
 
 STORE_AWAY = "the data store cannot be reached right now; please try again shortly"
@@ -169,4 +174,11 @@ def http_error(error: HTTPException) -> Response:
     for header, value in error.get_headers():
         if header.lower() != "content-type":
             response.headers[header] = value
+    return response
+
+
+def canonical_redirect(error: RequestRedirect) -> Response:
+    """Werkzeug's own redirects (``//id//x`` → ``/id/x``) point at the public URL, not at the Host asked for."""
+    response = http_error(error)
+    response.headers["Location"] = urls.canonical(error.new_url)
     return response

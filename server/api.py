@@ -26,6 +26,7 @@ from server.clients import client_of
 from server.i18n import lang
 from server.negotiation import HTML, Format, accept_of, by_key, negotiate
 from server.sparql import STATUS, public_message, retry_later
+from server.urls import root_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -200,7 +201,7 @@ def page_links(name: str, limit: int, offset: int, has_next: bool) -> str:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """OpenAPI 3.1, generated from the query files."""
-    return jsonify(openapi_document(request.url_root.rstrip("/")))
+    return jsonify(openapi_document(root_url().rstrip("/")))
 
 
 def schema_of(param: Any) -> dict[str, Any]:

@@ -3,6 +3,9 @@
 The ETag is derived from the release and the request (never from the body), so a
 revalidation is answered 304 before anything is rendered, and a warm document is a
 dictionary look-up. Every server process computes the same ETag for the same document.
+
+``cache_control`` is the one place that says how long others may keep an answer: every
+response gets its ``Cache-Control`` there, whatever view or error handler made it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,34 @@ from collections.abc import Callable
 from flask import Response, make_response, request
 
 from server.backend import Backend
+
+# Seconds a browser or shared cache may reuse an answer before revalidating it (a cheap 304):
+# a release is immutable, but a rebuild replaces it, so answers stay fresh only for a while.
+FRESH = 300
+STATIC = 86400  # the server's own CSS, script and icon change only with a new version
+FEED = 60  # /changes: a harvester polling it should see a new build soon
+MISSING = 60  # a 404 may be answered by the next build
+MAX_AGE = {"static": STATIC, "changes.feed": FEED, "changes.activity_stream": FEED}
+NOT_FOUND = (404, 410)
+
+
+def cache_control(response: Response) -> Response:
+    """``Cache-Control`` for every response (send_file's own ``no-cache`` is replaced too).
+
+    Never stored: answers to anything but GET/HEAD, errors of the moment (5xx, 429 and the
+    other 4xx, which are about one request) and responses that set a cookie.
+    """
+    if request.method not in ("GET", "HEAD") or "Set-Cookie" in response.headers:
+        value = "no-store"
+    elif response.status_code in NOT_FOUND:
+        value = f"public, max-age={MISSING}"
+    elif response.status_code >= 400:
+        value = "no-store"
+    else:
+        value = f"public, max-age={MAX_AGE.get(request.endpoint or '', FRESH)}"
+    response.headers["Cache-Control"] = value
+    response.headers.pop("Expires", None)  # send_file's would contradict it
+    return response
 
 
 def etag_of(backend: Backend, *parts: str) -> str:

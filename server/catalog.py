@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
+from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
@@ -17,6 +20,7 @@ from server.caching import cached_response
 from server.i18n import lang, pick
 from server.links import doc_path, local_path
 from server.negotiation import HTML, RDF_FORMATS, accept_of, by_key, negotiate
+from server.urls import root_url
 
 bp = Blueprint("catalog", __name__)
 
@@ -61,7 +65,7 @@ def rdf_response(graph_of: Callable[[Backend], Graph], key: str, default_html: b
     # The page is in the asked language: one cached copy per language.
     language = lang() if fmt is HTML else ""
     response = cached_response(
-        backend, (key, request.url_root, fmt.key, language), fmt.content_type, render,
+        backend, (key, root_url(), fmt.key, language), fmt.content_type, render,
         vary=("Accept", "Accept-Language"),
     )  # fmt: skip
     return response
@@ -74,11 +78,11 @@ def this_catalog(backend: Backend) -> Graph:
     modified[""] = history[0]["built_at"] if history else backend.last_modified.isoformat()
     return catalog_graph(
         meta_graph(backend),
-        request.url_root,
+        root_url(),
         backend.settings.base_iri,
         dump_sizes(backend),
         modified,
-        Operator.of(backend.settings, request.url_root),
+        Operator.of(backend.settings, root_url()),
         backend.release.quads,
         backend.release.id,
         issued=history[-1]["built_at"] if history else None,
@@ -127,7 +131,7 @@ def catalog_view(graph: Graph) -> dict:
 def void() -> Response:
     """VoID: the site, a subset per plan and per named graph, linksets, every vocabulary used."""
     return rdf_response(
-        lambda backend: void_graph(meta_graph(backend), request.url_root, backend.settings.base_iri, census(backend)),
+        lambda backend: void_graph(meta_graph(backend), root_url(), backend.settings.base_iri, census(backend)),
         "void",
     )
 
@@ -158,7 +162,7 @@ def dump(name: str, lgcode: str | None = None, plan: str | None = None) -> Respo
     known = {d.name: d.media_type for d in DISTRIBUTIONS} | {"dataset.nt": "application/n-triples"}
     key = f"{lgcode}/{plan}" if plan else None
     path = backend.dump(name, key) if name in known else None
-    if path is None:
+    if path is None or not is_regular_file(path):
         return Response(f"404 Not Found: no dump {name!r}; see /catalog\n", 404, content_type="text/plain")
     media_type = "application/gzip" if name.endswith(".gz") else known[name]
     response = send_file(
@@ -171,6 +175,17 @@ def dump(name: str, lgcode: str | None = None, plan: str | None = None) -> Respo
         download_name=name,
     )
     return response
+
+
+def is_regular_file(path: Path) -> bool:
+    """A regular file reached without a symlink: one planted in a release (a dump or a plan's
+    folder pointing at /etc/passwd or another release) is not followed, a directory or a device
+    is not served. The release directory is ``current`` already resolved, so no part of a dump's
+    path may be a symlink (a path through one is refused, never followed)."""
+    try:
+        return os.path.realpath(path) == os.path.abspath(path) and stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -227,7 +242,7 @@ def xml_response(backend: Backend, key: tuple[str, ...], body: Callable[[], str]
 def sitemap() -> Response:
     """A sitemap index: one sitemap for the site's own pages, then one (or more) per plan."""
     backend = get_backend()
-    root = request.url_root.rstrip("/")
+    root = root_url().rstrip("/")
     lastmod = backend.last_modified.date().isoformat()
 
     def body() -> str:
@@ -237,7 +252,7 @@ def sitemap() -> Response:
         )
         return f'<sitemapindex xmlns="{SITEMAP_NS}">{entries}</sitemapindex>'
 
-    return xml_response(backend, ("sitemap", request.url_root), body)
+    return xml_response(backend, ("sitemap", root_url()), body)
 
 
 @bp.get("/sitemaps/<path:name>.xml")
@@ -247,14 +262,14 @@ def sitemap_file(name: str) -> Response:
     paths = sitemap_files(backend).get(name)
     if paths is None:
         return Response(f"404 Not Found: no sitemap {name!r}; see /sitemap.xml\n", 404, content_type="text/plain")
-    root = request.url_root.rstrip("/")
+    root = root_url().rstrip("/")
     lastmod = backend.last_modified.date().isoformat()
 
     def body() -> str:
         urls = "".join(f"<url><loc>{xml_escape(root + path)}</loc><lastmod>{lastmod}</lastmod></url>" for path in paths)
         return f'<urlset xmlns="{SITEMAP_NS}">{urls}</urlset>'
 
-    return xml_response(backend, ("sitemap", request.url_root, name), body)
+    return xml_response(backend, ("sitemap", root_url(), name), body)
 
 
 @bp.get("/favicon.ico")
@@ -265,5 +280,5 @@ def favicon() -> Response:
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    body = f"User-agent: *\nDisallow: /sparql\nAllow: /\nSitemap: {request.url_root}sitemap.xml\n"
+    body = f"User-agent: *\nDisallow: /sparql\nAllow: /\nSitemap: {root_url()}sitemap.xml\n"
     return Response(body, content_type="text/plain; charset=utf-8")

@@ -19,6 +19,7 @@ from server.backend import get_backend
 from server.caching import cached_response
 from server.links import href
 from server.negotiation import Format, accept_of, by_key, negotiate
+from server.urls import root_url
 
 bp = Blueprint("changes", __name__)
 
@@ -53,7 +54,7 @@ def activity_stream() -> Response:
 def render(fmt: Format) -> Response:
     backend = get_backend()
     data = history()
-    root = request.url_root
+    root = root_url()
     asked = request.args.get("page")
     pages = max(1, -(-sum(1 for _ in items(data)) // PAGE_SIZE))
     if asked is not None and (not asked.isdigit() or not 1 <= int(asked) <= pages):

@@ -31,6 +31,7 @@ from server.i18n import LANGS, lang
 from server.negotiation import HTML, RDF_FORMATS, Format, accept_of, by_key, negotiate
 from server.query_page import examples
 from server.sparql_guard import READ_ONLY, Refused, Verdict, check
+from server.urls import root_url
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger(__name__)
@@ -305,7 +306,7 @@ def describe_service() -> Response:
     if fmt is HTML:
         return Response(render_template("sparql.html", query="", examples=examples(), results=None, error=None),
                         200, content_type=HTML.content_type)  # fmt: skip
-    graph = service_description(request.url_root)
+    graph = service_description(root_url())
     return Response(graph.serialize(format=fmt.rdflib), 200, content_type=fmt.content_type)
 
 
