@@ -2,8 +2,8 @@
 
     python bench/load.py [--users 32] [--seconds 60] [--workers N]
 
-Builds the real plan into a temporary folder, serves it with gunicorn exactly as
-README.md documents (``gunicorn -c server/gunicorn.conf.py server.wsgi:app``), runs
+Builds the real plan into a temporary folder, serves it with ``planlod serve`` exactly as
+README.md documents (granian, one worker process per core), runs
 ``bench/locustfile.py`` headless against it for a fixed time, prints p50/p95/p99 and
 requests per second for every kind of request, and puts the table into
 ``bench/RESULTS.md`` between its own markers (other sections of that file are left as
@@ -42,17 +42,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(build_dir: Path, workers: int | None = None, log: Path | None = None) -> Iterator[str]:
-    """The production server on a free local port, serving ``build_dir/current``; yields its URL."""
+def serve(build_dir: Path, workers: int | None = None, log: Path | None = None) -> Iterator[str]:
+    """``planlod serve`` on a free local port, serving ``build_dir/current``; yields its URL."""
     port = free_port()
-    env = os.environ | {"PLANLOD_BUILD_DIR": str(build_dir), "PLANLOD_BIND": f"127.0.0.1:{port}"}
+    env = os.environ | {"PLANLOD_BUILD_DIR": str(build_dir)}
+    command = [sys.executable, "-m", "planlod", "serve", "--host", "127.0.0.1", "--port", str(port)]
     if workers:
-        env["PLANLOD_HTTP_WORKERS"] = str(workers)
+        command += ["--workers", str(workers)]
     with open(log or os.devnull, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "server/gunicorn.conf.py", "server.wsgi:app"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(url, process)
@@ -148,7 +146,7 @@ def record(rows: list[Row], users: int, seconds: int, workers: str) -> None:
         f"## Load test ({dt.date.today().isoformat()})",
         "",
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; the real plan "
-        f"served by gunicorn ({workers} workers, `server/gunicorn.conf.py`); {users} locust users without think "
+        f"served by `planlod serve` ({workers} workers); {users} locust users without think "
         f"time for {seconds} s (`python bench/load.py`, visitor mix in `bench/locustfile.py`). Latencies in ms.",
         "",
         table(rows),
@@ -168,7 +166,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: its config's)")
+    parser.add_argument("--workers", type=int, default=None, help="HTTP workers (default: one per core)")
     parser.add_argument("--no-record", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args()
 
@@ -180,7 +178,7 @@ def main() -> None:
         workdir = Path(tmp)
         print("building the real plan …", flush=True)
         build.run(Settings(build_dir=workdir / "build"))
-        with gunicorn(workdir / "build", args.workers, workdir / "gunicorn.log") as url:
+        with serve(workdir / "build", args.workers, workdir / "serve.log") as url:
             print(f"{args.users} users for {args.seconds} s against {url} …", flush=True)
             rows = run_locust(url, args.users, args.seconds, workdir)
             failed = failures(workdir)
@@ -191,12 +189,7 @@ def main() -> None:
     if failed:
         print("\n".join(failed))
     if not args.no_record:
-        workers = (
-            str(args.workers)
-            if args.workers
-            else os.environ.get("PLANLOD_HTTP_WORKERS", f"{max(2, os.cpu_count() or 1)}")
-        )
-        record(rows, args.users, args.seconds, workers)
+        record(rows, args.users, args.seconds, str(args.workers or len(os.sched_getaffinity(0))))
         print(f"recorded in {RESULTS.relative_to(ROOT)}")
     sys.exit(1 if failed else 0)
 

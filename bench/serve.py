@@ -4,8 +4,8 @@
 
 One run, one machine, one corpus (the real plan plus N synthetic ones):
 
-- planlod (embedded store) under gunicorn,
-- planlod in front of an external Oxigraph server (the scale-out path), under gunicorn,
+- planlod (embedded store) under ``planlod serve``,
+- planlod in front of an external Oxigraph server (the scale-out path), under ``planlod serve``,
 - ``oxigraph serve-read-only`` on the very same store (the store's own limit),
 - rdflib-endpoint (the Python peer) on the same N-Quads.
 
@@ -221,12 +221,14 @@ def run_scenario(target: Target, scenario: str, concurrency: int, seconds: float
 
 def start_targets(work: Path, release: Path, plans: int) -> list[Target]:
     targets = []
-    env = os.environ | {"PLANLOD_BUILD_DIR": str(work / "build"), "PLANLOD_HTTP_WORKERS": "2"}
-    gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "server/gunicorn.conf.py"), "server.wsgi:app"]
+    env = os.environ | {"PLANLOD_BUILD_DIR": str(work / "build")}
+
+    def serve(port: int) -> list[str]:
+        return [sys.executable, "-m", "planlod", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
 
     port = free_port()
-    proc = subprocess.Popen(gunicorn, cwd=ROOT, env=env | {"PLANLOD_BIND": f"127.0.0.1:{port}"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(serve(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
     wait_for(port, "/robots.txt", proc)
     targets.append(Target("planlod (embedded)", port, "/sparql", proc, pages=True))
 
@@ -240,8 +242,7 @@ def start_targets(work: Path, release: Path, plans: int) -> list[Target]:
     url = f"sparql+http://127.0.0.1:{store_port}/query"
     publish(release, StoreEndpoints.from_setting(url), Settings().base_iri)
     port = free_port()
-    proc = subprocess.Popen(gunicorn, cwd=ROOT,
-                            env=env | {"PLANLOD_BIND": f"127.0.0.1:{port}", "PLANLOD_STORE": url},
+    proc = subprocess.Popen(serve(port), cwd=ROOT, env=env | {"PLANLOD_STORE": url},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     wait_for(port, "/robots.txt", proc)
     targets.append(Target("planlod (external Oxigraph)", port, "/sparql", proc, pages=True))

@@ -22,7 +22,6 @@ from flask_compress import Compress
 from flask_cors import CORS
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
 
 from planlod.config import Settings
 from planlod.querypool import QueryFailed
@@ -78,7 +77,6 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         app.register_blueprint(blueprint)
     app.after_request(finish_response)
     app.register_error_handler(HTTPException, http_error)
-    app.register_error_handler(RequestRedirect, canonical_redirect)
     app.register_error_handler(backend.StoreUnavailable, store_unavailable)
     app.register_error_handler(QueryFailed, query_failed)
     return app
@@ -130,6 +128,7 @@ def finish_response(response: Response) -> Response:
         # A file (static, dump). Flask-Compress, which runs after this, swaps the body for a
         # compressing generator and never closes the file: close it when the response is done.
         response.call_on_close(response.response.close)
+    urls.canonical_location(response)
     return caching.cache_control(response)
 
 
@@ -176,9 +175,3 @@ def http_error(error: HTTPException) -> Response:
             response.headers[header] = value
     return response
 
-
-def canonical_redirect(error: RequestRedirect) -> Response:
-    """Werkzeug's own redirects (``//id//x`` → ``/id/x``) point at the public URL, not at the Host asked for."""
-    response = http_error(error)
-    response.headers["Location"] = urls.canonical(error.new_url)
-    return response

@@ -65,7 +65,13 @@ def run(settings: Settings, host: str, port: int, workers: int, threads: int) ->
         log_access=False,
     )
     logging.getLogger("_granian").addFilter(quiet_about_threads)
-    server.serve(target_loader=functools.partial(worker_app, settings, os.getpid()), wrap_loader=False)
+    try:
+        server.serve(target_loader=functools.partial(worker_app, settings, os.getpid()), wrap_loader=False)
+    except SystemExit:
+        # granian exits 1 when a worker ended before it was told to. When the stop was asked for,
+        # that is the worker having had the same signal (systemd sends it to every process).
+        if not server.interrupt_signal:
+            raise
 
 
 def quiet_about_threads(record: logging.LogRecord) -> bool:

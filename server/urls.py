@@ -7,9 +7,7 @@ someone else's links, and nobody is locked out (which a 400 for unknown hosts wo
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 
 from planlod.config import Settings
 
@@ -31,10 +29,13 @@ def absolute(path: str) -> str:
     return root_url() + path.lstrip("/")
 
 
-def canonical(url: str) -> str:
-    """A URL that Werkzeug built from the request (a redirect), moved onto the public URL."""
-    parts = urlsplit(url)
-    path = parts.path
+def canonical_location(response: Response) -> None:
+    """A redirect that Werkzeug built from the request (``//id//x`` → ``http://HOST/id/x``, its
+    slash rules) is moved onto the public URL; relative ones (all of ours) stay as they are."""
+    location = response.headers.get("Location")
+    if location is None or not location.startswith(request.host_url):
+        return
+    path = "/" + location[len(request.host_url) :]
     if request.script_root and path.startswith(request.script_root):
         path = path[len(request.script_root) :]
-    return absolute(path) + (f"?{parts.query}" if parts.query else "")
+    response.headers["Location"] = absolute(path)

@@ -3,18 +3,18 @@
 Each test says what it injects, then checks what a user of the running server sees (the same
 answers, byte for byte) and that no data was lost (the published release's files unchanged,
 ``current`` pointing where it did). The build is the real ``planlod build`` in a subprocess,
-the server the production entry point (gunicorn) in its own process group.
+the server the production command (``planlod serve``) in a session of its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -31,6 +31,7 @@ from proctree import command_line
 
 from planlod import build
 from planlod.config import ROOT
+from tests.conftest import descendants, free_port, serve_command
 
 PLAN = "272116-ibaraki-5th"
 OLD_TEXT = "市民の市への誇りと愛着を高める"  # policy 7-1, 施策の必要性 (line 11)
@@ -113,7 +114,7 @@ class Site:
 
 
 class Server:
-    """gunicorn as README.md runs it, in a process group of its own so a crash can take all of it."""
+    """``planlod serve`` as README.md runs it, in a session of its own."""
 
     def __init__(self, site: Site, port: int, log: Path) -> None:
         self.site, self.port, self.log = site, port, log
@@ -121,11 +122,10 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        env = self.site.env | {"PLANLOD_BIND": f"127.0.0.1:{self.port}", "PLANLOD_HTTP_WORKERS": "2"}
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "server/gunicorn.conf.py", "server.wsgi:app"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                serve_command(self.port, 2), cwd=ROOT, env=self.site.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
             )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -135,18 +135,20 @@ class Server:
                     return
             except OSError:
                 time.sleep(0.1)
-        pytest.fail(f"gunicorn did not answer: {self.log.read_text()}")
+        pytest.fail(f"planlod serve did not answer: {self.log.read_text()}")
 
     def crash(self) -> None:
-        """SIGKILL to every process of the server (master, workers, query workers) at once."""
+        """SIGKILL to every process of the server (main, workers, query workers) at once."""
         assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
+        for pid in {self.process.pid} | descendants(self.process.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=60)
+            self.process.send_signal(signal.SIGTERM)
+            assert self.process.wait(timeout=60) == 0
 
 
 @pytest.fixture(scope="module")
@@ -170,15 +172,9 @@ def site(tmp_path_factory) -> Site:
     return site
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(site, tmp_path_factory):
-    server = Server(site, free_port(), tmp_path_factory.mktemp("gunicorn") / "log.txt")
+    server = Server(site, free_port(), tmp_path_factory.mktemp("serve") / "log.txt")
     server.start()
     yield server
     server.stop()
@@ -285,7 +281,7 @@ def test_a_crashed_server_serves_again_without_a_rebuild(site, server):
 
 
 def children(pid: int) -> set[int]:
-    """The processes whose parent is ``pid`` (gunicorn's workers), read from /proc."""
+    """The processes whose parent is ``pid`` (the main process's HTTP workers), read from /proc."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -304,7 +300,7 @@ def http_workers(master: int) -> set[int]:
 
 
 def test_a_killed_worker_is_replaced_and_nothing_is_lost(site, server):
-    """Injected: SIGKILL to one gunicorn worker. Seen: the master starts another; the answers are unchanged."""
+    """Injected: SIGKILL to one HTTP worker. Seen: the main process starts another; the answers are unchanged."""
     before = answers(server.url)
     workers = http_workers(server.process.pid)
     victim = min(workers)

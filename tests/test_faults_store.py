@@ -1,7 +1,7 @@
 """Faults of the external store: it hangs, it dies, it comes back.
 
 The release is published to an Oxigraph server process of this module's own (the session's
-is shared by other tests), and served by gunicorn with ``PLANLOD_STORE`` pointing at it, as
+is shared by other tests), and served by ``planlod serve`` with ``PLANLOD_STORE`` pointing at it, as
 README.md's scale-out setup does. What a user sees while the store is away: 503 with
 Retry-After within the query time limit (never a hang, never a 500), pages already rendered
 still served; and once the store is back, the very same answers as before: nothing lost.
@@ -12,9 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -25,6 +23,7 @@ import pytest
 
 from planlod.config import ROOT
 from planlod.publish import StoreEndpoints, publish
+from tests.conftest import free_port, serve_command
 
 QUERY_TIMEOUT = 1  # seconds: how long the server waits for a store that does not answer
 # Kept by the server once made: a rendered page (in its page cache), a dump (exported to a local file).
@@ -47,12 +46,6 @@ def needs_store(phase: int) -> list[str]:
         f"/search?q=%E5%8D%94%E5%83%8D&phase={phase}",
         EVERYTHING,
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[int, str | None, bytes]:
@@ -103,7 +96,7 @@ class Oxigraph:
 
 @pytest.fixture(scope="module")
 def stack(settings, release, tmp_path_factory):
-    """The release in a store of its own, and gunicorn (one worker, so its page cache is known) in front."""
+    """The release in a store of its own, and ``planlod serve`` (one worker, so its page cache is known) in front."""
     root = tmp_path_factory.mktemp("store-faults")
     oxigraph = Oxigraph(root / "oxigraph")
     oxigraph.start()
@@ -111,13 +104,11 @@ def stack(settings, release, tmp_path_factory):
     port = free_port()
     env = os.environ | {
         "PLANLOD_BUILD_DIR": str(settings.build_dir), "PLANLOD_STORE": oxigraph.store,
-        "PLANLOD_BIND": f"127.0.0.1:{port}", "PLANLOD_HTTP_WORKERS": "1",
         "PLANLOD_QUERY_TIMEOUT": str(QUERY_TIMEOUT), "PLANLOD_RELEASE_CHECK": "1",
     }  # fmt: skip
-    with open(root / "gunicorn.log", "wb") as log:
+    with open(root / "serve.log", "wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "server/gunicorn.conf.py", "server.wsgi:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            serve_command(port, 1), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -126,10 +117,10 @@ def stack(settings, release, tmp_path_factory):
             with urllib.request.urlopen(f"{url}/robots.txt", timeout=2):
                 break
         except OSError:
-            assert server.poll() is None, (root / "gunicorn.log").read_text()
+            assert server.poll() is None, (root / "serve.log").read_text()
             time.sleep(0.1)
     yield url, oxigraph
-    os.killpg(server.pid, signal.SIGTERM)
+    server.send_signal(signal.SIGTERM)
     server.wait(timeout=60)
     if oxigraph.process is not None and oxigraph.process.poll() is None:
         oxigraph.process.send_signal(signal.SIGCONT)

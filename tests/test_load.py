@@ -1,4 +1,4 @@
-"""A bounded load test: 32 concurrent visitors against the production entry point (gunicorn), no errors.
+"""A bounded load test: 32 concurrent visitors against the production command (`planlod serve`), no errors.
 
 The visitors are ``bench/locustfile.py`` run headless by locust, as ``python bench/load.py``
 does for its longer, recorded run; only 127.0.0.1 is contacted and the run stops by itself.
@@ -27,7 +27,7 @@ def bench_load():
 
 def test_32_concurrent_visitors_get_no_errors(settings, release, tmp_path):
     load = bench_load()
-    with load.gunicorn(settings.build_dir, workers=2, log=tmp_path / "gunicorn.log") as url:
+    with load.serve(settings.build_dir, workers=2, log=tmp_path / "serve.log") as url:
         rows = load.run_locust(url, USERS, SECONDS, tmp_path)
     total = rows[-1]
     assert load.failures(tmp_path) == []

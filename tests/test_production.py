@@ -1,65 +1,253 @@
-"""The production entry point: gunicorn serving the release, as `README.md` documents it."""
+"""`planlod serve` as README.md runs it: a real process tree on 127.0.0.1, real sockets.
+
+Slow and idle clients must not stall it, it must stop cleanly however it is stopped, and its
+absolute URLs must not follow the Host header. Every abuse here is bounded in count and time.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
+import signal
 import socket
 import subprocess
-import sys
+import threading
 import time
-import urllib.request
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from planlod.config import ROOT
+from tests.conftest import descendants, free_port, serve_command
+
+ASK = "/sparql?query=" + urllib.parse.quote("ASK {}")
+HEADER_WAIT = 9  # a little less than the server's header time limit, slept twice over a test
+PROBE_TIMEOUT = 2.0  # the issue's bound: a stalled server never answers, a healthy one at once
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class Served:
+    """``planlod serve`` in a session of its own, as a terminal or a supervisor starts it."""
 
+    def __init__(self, build_dir: Path, log: Path, *args: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        env = os.environ | {"PLANLOD_BUILD_DIR": str(build_dir)}
+        with open(log, "wb") as out:
+            self.process = subprocess.Popen(serve_command(self.port, 2, *args), cwd=ROOT, env=env, stdout=out,
+                                            stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        self.wait_until_serving()
+        self.tree_at_start = self.tree()
 
-@pytest.fixture(scope="module")
-def gunicorn_url(settings, release, tmp_path_factory):
-    port = free_port()
-    env = os.environ | {
-        "PLANLOD_BUILD_DIR": str(settings.build_dir),
-        "PLANLOD_BIND": f"127.0.0.1:{port}",
-        "PLANLOD_HTTP_WORKERS": "2",
-    }
-    log = tmp_path_factory.mktemp("gunicorn") / "log.txt"
-    with open(log, "wb") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "server/gunicorn.conf.py", "server.wsgi:app"],
-            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"{url}/robots.txt", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn exited: {log.read_text()}")
+    def wait_until_serving(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.output()
+            with contextlib.suppress(OSError):
+                if get(self.url, "/robots.txt", timeout=2)[0] == 200:
+                    return
             time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+        pytest.fail(f"planlod serve did not answer: {self.output()}")
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def tree(self) -> set[int]:
+        return descendants(self.process.pid) | {self.process.pid}
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=60)
+        for pid in descendants_left(self.tree_at_start):  # a failed test leaves nothing running
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
-def get(url: str, accept: str = "*/*") -> tuple[int, str, bytes]:
-    request = urllib.request.Request(url, headers={"Accept": accept})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status, response.headers["Content-Type"], response.read()
+@pytest.fixture
+def served(settings, release, tmp_path) -> Iterator[Served]:
+    server = Served(settings.build_dir, tmp_path / "serve.log")
+    yield server
+    server.stop()
 
 
-def test_gunicorn_serves_pages_data_and_sparql(gunicorn_url):
-    status, content_type, body = get(f"{gunicorn_url}/id/272116/5th/initiative/7-1-2", "text/turtle")
-    assert status == 200 and content_type.startswith("text/turtle")  # urllib followed the 303
+def get(url: str, path: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, dict, bytes]:
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie that nobody reaps has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def descendants_left(pids: set[int], seconds: float = 0) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while True:
+        left = {pid for pid in pids if alive(pid)}
+        if not left or time.monotonic() >= deadline:
+            return left
+        time.sleep(0.1)
+
+
+# -- it serves ------------------------------------------------------------------------------
+
+
+def test_serves_pages_data_and_sparql_as_production(served):
+    status, headers, body = get(served.url, "/doc/272116/5th/initiative/7-1-2.ttl")
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
     assert "魅力発信力の強化".encode() in body
-    status, _, body = get(f"{gunicorn_url}/", "text/html")
+    status, _, body = get(served.url, "/", {"Accept": "text/html"})
     assert status == 200 and b"7-7-4" in body
-    query = urllib.request.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/jp-cityplan/def#Policy> }")
-    status, content_type, body = get(f"{gunicorn_url}/sparql?query={query}", "application/sparql-results+json")
+    query = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/jp-cityplan/def#Policy> }")
+    status, _, body = get(served.url, f"/sparql?query={query}", {"Accept": "application/sparql-results+json"})
     assert status == 200 and b'"value":"7"' in body
+    assert headers["server"] == "granian"
+    output = served.output()
+    assert f"at {served.url}/" in output  # it says where it is
+    assert "development server" not in output and "WARNING: This is" not in output
+    # Two HTTP workers below the main process, as asked.
+    assert len(descendants(served.process.pid)) >= 2
+
+
+# -- slow and idle clients --------------------------------------------------------------------
+
+
+class Hold:
+    """Connections held open on purpose: idle ones, and ones that send a header byte now and then."""
+
+    def __init__(self, url: str) -> None:
+        parts = urllib.parse.urlsplit(url)
+        self.address = (parts.hostname, parts.port)
+        self.sockets: list[tuple[socket.socket, bytes]] = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.trickle, daemon=True)
+
+    def open(self, count: int, first: bytes, rest: bytes) -> None:
+        for _ in range(count):
+            sock = socket.create_connection(self.address, timeout=5)
+            if first:
+                sock.sendall(first)
+            self.sockets.append((sock, rest))
+
+    def trickle(self) -> None:
+        """One more byte every 2 s on each connection that has some to send (reopened when dropped)."""
+        while not self.stopped.wait(2):
+            for i, (sock, rest) in enumerate(self.sockets):
+                if rest:
+                    try:
+                        sock.sendall(rest[:1])
+                        self.sockets[i] = (sock, rest[1:] or rest)
+                    except OSError:  # the server dropped it (header timeout): come back, as an attacker does
+                        sock.close()
+                        with contextlib.suppress(OSError):
+                            fresh = socket.create_connection(self.address, timeout=5)
+                            self.sockets[i] = (fresh, rest)
+
+    def __enter__(self) -> Hold:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=10)
+        for sock, _ in self.sockets:
+            sock.close()
+
+
+def probes(url: str, rounds: int) -> list[str]:
+    """``/`` and ``ASK {}`` ``rounds`` times each; what did not answer 200 within the bound."""
+    failures = []
+    for _ in range(rounds):
+        for path in ("/", ASK):
+            try:
+                status, _, _ = get(url, path, {"Accept": "application/sparql-results+json"}, PROBE_TIMEOUT)
+                if status != 200:
+                    failures.append(f"{path}: {status}")
+            except OSError as exc:
+                failures.append(f"{path}: {exc!r}")
+        time.sleep(0.5)
+    return failures
+
+
+def test_200_slow_header_and_200_idle_connections_do_not_stall_it(served):
+    with Hold(served.url) as hold:
+        hold.open(200, b"", b"")  # idle: connected, nothing sent
+        hold.open(200, b"GET / HTTP/1.1\r\n", b"X-Slow: abcdefghijklmnopqrstuvwxyz\r\n")
+        time.sleep(3)  # every slow connection has trickled at least once
+        assert probes(served.url, 8) == []
+        time.sleep(HEADER_WAIT)  # past the header time limit: the slow ones were dropped and came back
+        assert probes(served.url, 4) == []
+    assert served.process.poll() is None
+
+
+def test_slow_request_bodies_do_not_stall_it(served):
+    """Clients that send headers at once, then a POST body one byte at a time."""
+    body_start = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                  b"Content-Length: 4000\r\n\r\nquery=")  # fmt: skip
+    with Hold(served.url) as hold:
+        hold.open(40, body_start, b"A" * 3000)
+        time.sleep(3)
+        assert probes(served.url, 8) == []
+
+
+# -- it stops, and takes its workers along ------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_it_stops_cleanly_with_exit_0_and_no_process_left(served, how):
+    tree = served.tree()
+    assert len(tree) >= 3
+    if how == "Ctrl-C":
+        os.killpg(served.process.pid, signal.SIGINT)  # what a terminal sends to its foreground group
+    else:
+        served.process.send_signal(signal.SIGTERM)  # kill, systemd, a container stop
+    assert served.process.wait(timeout=60) == 0
+    assert descendants_left(tree, seconds=10) == set()
+    assert "Traceback" not in served.output()
+
+
+def test_its_workers_end_when_the_main_process_is_killed(served):
+    tree = served.tree()
+    served.process.kill()
+    served.process.wait(timeout=30)
+    # The kernel tells each worker its parent is gone (PR_SET_PDEATHSIG); it stops.
+    assert descendants_left(tree, seconds=15) == set()
+    with pytest.raises(OSError):
+        get(served.url, "/robots.txt", timeout=2)
+
+
+# -- its URLs are its own ---------------------------------------------------------------------
+
+
+def test_a_hostile_host_header_is_not_echoed_even_in_werkzeug_redirects(served):
+    status, headers, _ = get(served.url, "//id//272116", {"Host": "evil.example"})
+    assert status == 308
+    assert headers["location"] == f"{served.url}/id/272116"
+    for path in ("/robots.txt", "/catalog", "/sitemap.xml", "/api/openapi.json", "/sparql?format=ttl"):
+        status, _, body = get(served.url, path, {"Host": "evil.example"})
+        assert status == 200 and b"evil.example" not in body, path
+        assert served.url.encode() in body, path
+
+
+def test_public_url_setting_names_the_server(settings, release, tmp_path):
+    server = Served(settings.build_dir, tmp_path / "serve.log", "--public-url", "https://plans.example.org/")
+    try:
+        assert "at https://plans.example.org/ (bound to" in server.output()
+        _, _, body = get(server.url, "/robots.txt")
+        assert b"Sitemap: https://plans.example.org/sitemap.xml" in body
+    finally:
+        server.stop()

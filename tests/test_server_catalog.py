@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import xml.etree.ElementTree as ET
 
+import pytest
 from rdflib import Graph, URIRef
 
 from planlod.vocab import DCAT, DCTERMS, FOAF, RDF, VOID
@@ -105,3 +106,37 @@ def test_sitemap_lists_every_page(client):
     assert len(locations) > 100
     robots = client.get("/robots.txt").get_data(as_text=True)
     assert f"Sitemap: {ROOT}sitemap.xml" in robots
+
+
+@pytest.fixture
+def planted(release, tmp_path):
+    """A copy of the release with a symlink planted where a dump was, and a directory where another was."""
+    import shutil
+
+    from planlod.config import Settings
+    from server import create_app
+
+    build_dir = tmp_path / "build"
+    copy = build_dir / "releases" / release.name
+    shutil.copytree(release, copy, symlinks=True)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the public\n")
+    (copy / "dataset.ttl").unlink()
+    (copy / "dataset.ttl").symlink_to(secret)
+    (copy / "dataset.nt").unlink(missing_ok=True)
+    (copy / "dataset.nt").symlink_to(copy / "dataset.nq")  # even inside the release
+    (copy / "dataset.jsonld").unlink()
+    (copy / "dataset.jsonld").mkdir()
+    (build_dir / "current").symlink_to(copy.relative_to(build_dir))
+    app = create_app(Settings(build_dir=build_dir))
+    yield app.test_client()
+    app.extensions["planlod"].close()
+
+
+def test_data_serves_only_regular_files_of_the_release(planted):
+    """Reported: /data/ followed symlinks in a release."""
+    for name in ("dataset.ttl", "dataset.nt", "dataset.jsonld"):
+        response = planted.get(f"/data/{name}")
+        assert response.status_code == 404, name
+        assert b"not for the public" not in response.data
+    assert fetch(planted, "/data/dataset.trig")[0] == 200  # the files that are files still are
