@@ -251,3 +251,19 @@ def test_public_url_setting_names_the_server(settings, release, tmp_path):
         assert b"Sitemap: https://plans.example.org/sitemap.xml" in body
     finally:
         server.stop()
+
+
+def test_get_answers_one_request_in_process(settings, release):
+    from click.testing import CliRunner
+
+    from planlod.cli import cli
+
+    def serve(*args: str):
+        return CliRunner().invoke(cli, ["--build-dir", str(settings.build_dir), "serve", *args])
+
+    result = serve("--port", "8123", "--get", "/robots.txt")
+    assert result.exit_code == 0, result.output
+    assert "Sitemap: http://127.0.0.1:8123/sitemap.xml" in result.output  # the URL it would serve at
+    assert serve("--get", "/id/272116/nothing").exit_code == 1
+    bad = serve("--public-url", "ftp://x/", "--get", "/")
+    assert bad.exit_code == 1 and "public_url must be an http(s) URL" in bad.output
