@@ -480,7 +480,11 @@ def serve_command(
         err.print(say("cli.building_first"))
         run_build(settings, None)
     settings = settings.with_(public_url=public_url)
-    settings = settings.with_(public_url=serve.public_url(settings, host, port))
+    bound = serve.bind_url(host, port)
+    if not settings.public_url:
+        if host in serve.WILDCARDS:
+            err.print(f"no public URL set: absolute links will say {bound}; give --public-url", soft_wrap=True)
+        settings = settings.with_(public_url=bound)
     if get_path:
         from server import create_app
 
@@ -489,7 +493,6 @@ def serve_command(
         sys.exit(0 if response.status_code == 200 else 1)
     workers = workers or serve.default_workers()
     threads = threads or serve.DEFAULT_THREADS
-    bound = serve.public_url(Settings(), host, port)
     where = settings.public_url if settings.public_url == bound else f"{settings.public_url} (bound to {bound})"
     click.echo(f"planlod serving {require_release(settings).name} at {where}, {workers} workers × {threads} threads")
     serve.run(settings, host, port, workers, threads)

@@ -31,6 +31,7 @@ HEADER_TIMEOUT = 10  # seconds for a client to send its request line and headers
 BACKLOG = 2048  # connections the kernel queues before the workers accept them
 DEFAULT_THREADS = 64  # Python threads per worker, at most
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+WILDCARDS = ("0.0.0.0", "::", "")  # binds that name no address a client could use
 
 
 def default_workers() -> int:
@@ -40,10 +41,8 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def public_url(settings: Settings, host: str, port: int) -> str:
-    """The configured public URL, else the address bound (``http://127.0.0.1:8000/``)."""
-    if settings.public_url:
-        return settings.public_url
+def bind_url(host: str, port: int) -> str:
+    """The URL of the address bound (``http://127.0.0.1:8000/``): the public URL when none is set."""
     return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
 
 
