@@ -20,6 +20,7 @@ import tomllib
 import urllib.error
 import urllib.request
 import zipfile
+from email.message import Message
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -150,14 +151,15 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def get(url: str, accept: str) -> tuple[int, dict[str, str], str]:
+def get(url: str, accept: str) -> tuple[int, Message, str]:
+    """Status, headers (by any case: granian sends them in lower case) and body."""
     opener = urllib.request.build_opener(NoRedirect)
     request = urllib.request.Request(url, headers={"Accept": accept})
     try:
         with opener.open(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read().decode("utf-8")
+            return response.status, response.headers, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
+        return error.code, error.headers, error.read().decode("utf-8", "replace")
 
 
 def wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
