@@ -20,7 +20,7 @@ from server.backend import Backend
 # Seconds a browser or shared cache may reuse an answer before revalidating it (a cheap 304):
 # a release is immutable, but a rebuild replaces it, so answers stay fresh only for a while.
 FRESH = 300
-STATIC = 86400  # the server's own CSS, script and icon change only with a new version
+STATIC = 3600  # the server's CSS, script and icon: their URLs carry no version, so an upgrade shows within the hour
 FEED = 60  # /changes: a harvester polling it should see a new build soon
 MISSING = 60  # a 404 may be answered by the next build
 MAX_AGE = {"static": STATIC, "changes.feed": FEED, "changes.activity_stream": FEED}

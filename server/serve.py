@@ -69,7 +69,7 @@ def run(settings: Settings, host: str, port: int, workers: int, threads: int) ->
     except SystemExit:
         # granian exits 1 when a worker ended before it was told to. When the stop was asked for,
         # that is the worker having had the same signal (systemd sends it to every process).
-        if not server.interrupt_signal:
+        if not getattr(server, "interrupt_signal", False):
             raise
 
 
