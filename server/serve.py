@@ -4,8 +4,9 @@ Why granian: connections, keep-alive and the reading of request headers are toki
 Python threads. An idle or slow-header client costs a task and a buffer, and is dropped when its
 headers have not arrived within ``HEADER_TIMEOUT``; only a request whose headers are complete
 takes one of a worker's Python threads. Those threads are started on demand and end when idle,
-so there can be many: a request body is read by its thread, and a client trickling a (bounded,
-``MAX_CONTENT_LENGTH``) body holds one thread, not the server.
+so there can be many. A request body is read by its thread, with no time limit: so at most half
+of them read bodies at once (``server/bodies.py``), and clients trickling bodies cannot take
+the threads that pages and queries need.
 
 The main process only watches its workers. It stops them on SIGINT or SIGTERM and exits 0; a
 worker whose main process is gone (SIGKILL) is told by the kernel and stops too.
@@ -20,12 +21,12 @@ import os
 import signal
 import sys
 
-from flask import Flask
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 from granian.server import Server
 
 from planlod.config import Settings
+from server.bodies import BoundedBodies, WSGIApp
 
 HEADER_TIMEOUT = 10  # seconds for a client to send its request line and headers
 BACKLOG = 2048  # connections the kernel queues before the workers accept them
@@ -65,7 +66,8 @@ def run(settings: Settings, host: str, port: int, workers: int, threads: int) ->
     )
     logging.getLogger("_granian").addFilter(quiet_about_threads)
     try:
-        server.serve(target_loader=functools.partial(worker_app, settings, os.getpid()), wrap_loader=False)
+        loader = functools.partial(worker_app, settings, os.getpid(), threads)
+        server.serve(target_loader=loader, wrap_loader=False)
     except SystemExit:
         # granian exits 1 when a worker ended before it was told to. When the stop was asked for,
         # that is the worker having had the same signal (systemd sends it to every process).
@@ -78,15 +80,19 @@ def quiet_about_threads(record: logging.LogRecord) -> bool:
     return "Python threads" not in record.getMessage()
 
 
-def worker_app(settings: Settings, main_pid: int) -> Flask:
-    """Runs in each worker process, before it serves: tie it to its main process, make the app."""
+def worker_app(settings: Settings, main_pid: int, threads: int) -> WSGIApp:
+    """Runs in each worker process, before it serves: tie it to its main process, make the app.
+
+    Half the threads at most read request bodies (server/bodies.py): the others stay free.
+    """
     from server import create_app
 
     die_with_parent(main_pid)
     # A process group of its own: Ctrl-C in a terminal reaches the main process only, which
     # stops the workers in order (instead of every process racing to exit on its own).
     os.setpgid(0, 0)
-    return create_app(settings)
+    app = create_app(settings)
+    return BoundedBodies(app, readers=threads // 2, limit=app.config["MAX_CONTENT_LENGTH"])
 
 
 def die_with_parent(main_pid: int) -> None:

@@ -94,6 +94,22 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def post(url: str, body: bytes, timeout: float, chunked: bool = False) -> tuple[int, dict, bytes]:
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
+    try:
+        if chunked:
+            connection.request("POST", "/sparql", body=iter([body[i : i + 65536] for i in range(0, len(body), 65536)]),
+                               headers=headers, encode_chunked=True)  # fmt: skip
+        else:
+            connection.request("POST", "/sparql", body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
 def descendants_left(pids: set[int], seconds: float = 0) -> set[int]:
     deadline = time.monotonic() + seconds
     while True:
@@ -203,14 +219,30 @@ def test_200_slow_header_and_200_idle_connections_do_not_stall_it(served):
     assert served.process.poll() is None
 
 
-def test_slow_request_bodies_do_not_stall_it(served):
-    """Clients that send headers at once, then a POST body one byte at a time."""
+def test_more_slow_request_bodies_than_threads_do_not_stall_it(settings, release, tmp_path):
+    """Clients that send headers at once, then a POST body one byte at a time: 40 of them
+    against 2 workers × 8 threads. A body is read by a Python thread, so they could hold every
+    thread; only half of them may read bodies, the others answer pages and GET queries."""
+    server = Served(settings.build_dir, tmp_path / "serve.log", "--threads", "8")
     body_start = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                   b"Content-Length: 4000\r\n\r\nquery=")  # fmt: skip
-    with Hold(served.url) as hold:
-        hold.open(40, body_start, b"A" * 3000)
-        time.sleep(3)
-        assert_answering(served.url, 8)
+    try:
+        with Hold(server.url) as hold:
+            hold.open(40, body_start, b"A" * 3000)
+            time.sleep(3)
+            assert_answering(server.url, 8)
+            # A POST of its own meanwhile is answered, or told at once to come back (never left hanging).
+            status, headers, _ = post(server.url, b"query=ASK%20%7B%7D", PROBE_TIMEOUT)
+            assert status == 200 or (status == 503 and headers["retry-after"]), status
+    finally:
+        server.stop()
+
+
+def test_a_body_over_the_limit_is_413_even_chunked(served):
+    for chunked in (False, True):
+        status, _, body = post(served.url, b"query=" + b"A" * 1_100_000, 30, chunked=chunked)
+        assert status == 413, (chunked, body[:100])
+    assert post(served.url, b"query=ASK%20%7B%7D", 30, chunked=True)[0] == 200
 
 
 # -- it stops, and takes its workers along ------------------------------------------------------
