@@ -99,11 +99,14 @@ def post(url: str, body: bytes, timeout: float, chunked: bool = False) -> tuple[
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
     try:
-        if chunked:
-            connection.request("POST", "/sparql", body=iter([body[i : i + 65536] for i in range(0, len(body), 65536)]),
-                               headers=headers, encode_chunked=True)  # fmt: skip
-        else:
-            connection.request("POST", "/sparql", body=body, headers=headers)
+        try:
+            if chunked:
+                parts = iter([body[i : i + 65536] for i in range(0, len(body), 65536)])
+                connection.request("POST", "/sparql", body=parts, headers=headers, encode_chunked=True)
+            else:
+                connection.request("POST", "/sparql", body=body, headers=headers)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused before the whole body was sent (413): the answer is already there to read
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:
