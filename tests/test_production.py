@@ -251,9 +251,16 @@ def test_a_body_over_the_limit_is_413_even_chunked(served):
 # -- it stops, and takes its workers along ------------------------------------------------------
 
 
+def with_query_workers(served: Served) -> set[int]:
+    """The whole tree once queries have started query workers below the HTTP workers."""
+    for _ in range(4):  # enough to reach both HTTP workers
+        assert get(served.url, ASK, {"Accept": "application/sparql-results+json"})[0] == 200
+    return served.tree()
+
+
 @pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
 def test_it_stops_cleanly_with_exit_0_and_no_process_left(served, how):
-    tree = served.tree()
+    tree = with_query_workers(served)
     assert len(tree) >= 3
     if how == "Ctrl-C":
         os.killpg(served.process.pid, signal.SIGINT)  # what a terminal sends to its foreground group
@@ -265,7 +272,7 @@ def test_it_stops_cleanly_with_exit_0_and_no_process_left(served, how):
 
 
 def test_its_workers_end_when_the_main_process_is_killed(served):
-    tree = served.tree()
+    tree = with_query_workers(served)
     served.process.kill()
     served.process.wait(timeout=30)
     # The kernel tells each worker its parent is gone (PR_SET_PDEATHSIG); it stops.
