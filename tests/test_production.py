@@ -75,12 +75,26 @@ def served(settings, release, tmp_path) -> Iterator[Served]:
 
 
 def get(url: str, path: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, dict, bytes]:
+    return exchange(url, "GET", path, None, headers or {}, timeout)
+
+
+def post(url: str, body: bytes, timeout: float, chunked: bool = False) -> tuple[int, dict, bytes]:
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
+    chunks = iter([body[i : i + 65536] for i in range(0, len(body), 65536)]) if chunked else body
+    return exchange(url, "POST", "/sparql", chunks, headers, timeout)
+
+
+def exchange(url: str, method: str, path: str, body, headers: dict[str, str], timeout: float):  # noqa: ANN001, ANN201
+    """One request on a connection of its own: status, headers (lower-case names), body."""
     parts = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
-        connection.request("GET", path, headers=headers or {})
+        try:
+            connection.request(method, path, body=body, headers=headers)  # an iterator goes chunked
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused before the whole body was sent (413): the answer is already there to read
         response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
         connection.close()
 
@@ -92,25 +106,6 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
-
-
-def post(url: str, body: bytes, timeout: float, chunked: bool = False) -> tuple[int, dict, bytes]:
-    parts = urllib.parse.urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
-    try:
-        try:
-            if chunked:
-                parts = iter([body[i : i + 65536] for i in range(0, len(body), 65536)])
-                connection.request("POST", "/sparql", body=parts, headers=headers, encode_chunked=True)
-            else:
-                connection.request("POST", "/sparql", body=body, headers=headers)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # refused before the whole body was sent (413): the answer is already there to read
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
 
 
 def descendants_left(pids: set[int], seconds: float = 0) -> set[int]:
