@@ -9,7 +9,6 @@ the locale.
 from __future__ import annotations
 
 import functools
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -474,6 +473,7 @@ def serve_command(
     get_path: str | None,
 ) -> None:  # fmt: skip
     """Serve the built data (building first if there is none) until Ctrl-C or SIGTERM."""
+    from planlod.querybroker import brokered
     from server import serve
 
     if current_release(settings.build_dir) is None:
@@ -495,7 +495,10 @@ def serve_command(
     threads = threads or serve.DEFAULT_THREADS
     where = settings.public_url if settings.public_url == bound else f"{settings.public_url} (bound to {bound})"
     click.echo(f"planlod serving {require_release(settings).name} at {where}, {workers} workers × {threads} threads")
-    serve.run(settings, host, port, workers, threads)
+    # One query broker for all the HTTP workers, started before them; stopped once they are.
+    # However the server ends, it dies with it (planlod.sandbox.die_with_parent).
+    with brokered(settings) as served:
+        serve.run(served, host, port, workers, threads)
 
 
 @cli.command("diagram")

@@ -295,7 +295,7 @@ def children(pid: int) -> set[int]:
 
 
 def http_workers(master: int) -> set[int]:
-    """gunicorn's workers: the master's children but the query broker it started."""
+    """The HTTP workers: the main process's children but the query broker it started."""
     return {pid for pid in children(master) if "planlod.querybroker" not in command_line(pid)}
 
 
