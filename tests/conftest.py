@@ -116,23 +116,6 @@ def serve_command(port: int, workers: int = 2, *args: str) -> list[str]:
             "--workers", str(workers), *args]  # fmt: skip
 
 
-def descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (workers, their query workers), read from /proc."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue  # gone meanwhile
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
 @contextmanager
 def running_oxigraph(location: Path) -> Iterator[str]:
     """A real Oxigraph server process (the `oxigraph` command from pip) on a free local port."""

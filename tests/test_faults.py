@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from proctree import command_line
+from proctree import command_line, descendants
 
 from planlod import build
 from planlod.config import ROOT
-from tests.conftest import descendants, free_port, serve_command
+from tests.conftest import free_port, serve_command
 
 PLAN = "272116-ibaraki-5th"
 OLD_TEXT = "市民の市への誇りと愛着を高める"  # policy 7-1, 施策の必要性 (line 11)
