@@ -58,7 +58,9 @@ class BrokerHandle:
         """Start a broker and return once it answers, or raise (:class:`WorkerRefused` when
         query workers cannot be sandboxed here and that is not allowed)."""
         argv = [sys.executable, "-m", "planlod.querybroker", "--parent", str(os.getpid()), "--socket", self.socket_path]
-        process = start_child(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        # A process group of its own (its query workers join it): a terminal's Ctrl-C reaches the
+        # server, which stops the broker in order, instead of every query worker at once.
+        process = start_child(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, process_group=0)
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write(pickle.dumps(self.settings))
         process.stdin.close()
