@@ -16,6 +16,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ GIB = 2**30
 @dataclass
 class Reply:
     status: int
-    headers: dict[str, str]
+    headers: Message  # names in any case: granian sends them in lower case
     body: str
     seconds: float
 
@@ -75,9 +76,9 @@ class Served:
         started = time.monotonic()
         try:
             with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout) as response:
-                status, got, body = response.status, dict(response.headers), response.read()
+                status, got, body = response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
-            status, got, body = error.code, dict(error.headers), error.read()
+            status, got, body = error.code, error.headers, error.read()
         return Reply(status, got, body.decode("utf-8", "replace"), time.monotonic() - started)
 
     def stop(self) -> None:
