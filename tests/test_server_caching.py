@@ -15,8 +15,11 @@ SAMPLE_ARGS = {
     "rest": "272116/5th/initiative/7-1-2",
     "filename": "style.css",
     "name": "dataset.ttl",
+    "lgcode": "272116",
+    "plan": "5th",
 }
-API_QUERY = "plan-structure"  # /api/<name> shares the variable name with /data/<name>
+# Endpoints whose <name> is not a dump's (the variable name is shared with /data/<name>).
+NAMES = {"api.run": "plan-structure", "catalog.sitemap_file": "272116/5th-1"}
 
 
 def sample_urls(app) -> list[str]:
@@ -25,8 +28,8 @@ def sample_urls(app) -> list[str]:
         missing = rule.arguments - SAMPLE_ARGS.keys()
         assert not missing, f"give {rule.rule} a sample value for {missing} in SAMPLE_ARGS"
         args = {k: SAMPLE_ARGS[k] for k in rule.arguments}
-        if rule.endpoint == "api.run":
-            args["name"] = API_QUERY
+        if rule.endpoint in NAMES:
+            args["name"] = NAMES[rule.endpoint]
         urls.append(rule.build(args, append_unknown=False)[1])
     return urls
 

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from rdflib import Graph, URIRef
 
+from planlod.dumps import PLANS_DIR
 from planlod.vocab import DCAT, DCTERMS, FOAF, RDF, VOID
 
 ROOT = "http://localhost/"
@@ -110,7 +111,8 @@ def test_sitemap_lists_every_page(client):
 
 @pytest.fixture
 def planted(release, tmp_path):
-    """A copy of the release with a symlink planted where a dump was, and a directory where another was."""
+    """A copy of the release with symlinks planted where a dump and a plan's folder were, and a
+    directory where another dump was."""
     import shutil
 
     from planlod.config import Settings
@@ -127,6 +129,12 @@ def planted(release, tmp_path):
     (copy / "dataset.nt").symlink_to(copy / "dataset.nq")  # even inside the release
     (copy / "dataset.jsonld").unlink()
     (copy / "dataset.jsonld").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "dataset.ttl").write_text("not for the public\n")
+    plan_folder = copy / PLANS_DIR / "272116" / "5th"
+    shutil.rmtree(plan_folder)
+    plan_folder.symlink_to(elsewhere)
     (build_dir / "current").symlink_to(copy.relative_to(build_dir))
     app = create_app(Settings(build_dir=build_dir))
     yield app.test_client()
@@ -135,8 +143,8 @@ def planted(release, tmp_path):
 
 def test_data_serves_only_regular_files_of_the_release(planted):
     """Reported: /data/ followed symlinks in a release."""
-    for name in ("dataset.ttl", "dataset.nt", "dataset.jsonld"):
-        response = planted.get(f"/data/{name}")
-        assert response.status_code == 404, name
+    for path in ("dataset.ttl", "dataset.nt", "dataset.jsonld", "272116/5th/dataset.ttl"):
+        response = planted.get(f"/data/{path}")
+        assert response.status_code == 404, path
         assert b"not for the public" not in response.data
     assert fetch(planted, "/data/dataset.trig")[0] == 200  # the files that are files still are

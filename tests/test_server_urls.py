@@ -13,9 +13,10 @@ HOSTILE = {"Host": "evil.example"}
 ROOT = DEFAULT_PUBLIC_URL
 SURFACES = {
     "/catalog": f"<{ROOT}catalog>",
-    "/catalog.html": f"{ROOT}data/dataset.ttl",
+    "/catalog.html": f"{ROOT}data/272116/5th/dataset.ttl",
     "/.well-known/void": f"<{ROOT}sparql>",
-    "/sitemap.xml": f"<loc>{ROOT}id/272116/5th/initiative/7-1-2</loc>",
+    "/sitemap.xml": f"<loc>{ROOT}sitemaps/272116/5th-1.xml</loc>",
+    "/sitemaps/272116/5th-1.xml": f"<loc>{ROOT}doc/272116/5th/initiative/7-1-2.html</loc>",
     "/robots.txt": f"Sitemap: {ROOT}sitemap.xml",
     "/changes": f'href="{ROOT}changes.json"',
     "/changes.json": f'"id": "{ROOT}changes.json"',
