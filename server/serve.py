@@ -96,15 +96,17 @@ def worker_app(settings: Settings, main_pid: int, threads: int) -> WSGIApp:
 
 
 def die_with_parent(main_pid: int) -> None:
-    """SIGTERM this process when its parent ends, however it ends (a SIGKILL included).
+    """SIGKILL this process when its parent ends, however it ends (a SIGKILL included).
 
-    granian's workers otherwise outlive a killed main process and go on serving. Linux only:
-    elsewhere a supervisor must stop the workers.
+    granian's workers otherwise outlive a killed main process and go on serving. Without the
+    main process nobody would bound a graceful stop, and a worker draining would still accept
+    connections: so it ends at once, as its main process did. Linux only: elsewhere a supervisor
+    must stop the workers.
     """
     if not sys.platform.startswith("linux"):
         return
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
     if os.getppid() != main_pid:  # the parent was gone before the request was made
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signal.SIGKILL)
