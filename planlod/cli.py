@@ -371,7 +371,7 @@ def query_command(settings: Settings, query: str, fmt: str, params: tuple[str, .
     else:
         text, bindings = read_query(query), {}
     store = stores.open_read_only(release / stores.STORE_DIR)
-    click.echo(format_results(store, text, fmt, bindings), nl=False)
+    click.echo(format_results(store, text, fmt, bindings, lang_of()), nl=False)
 
 
 def _split_param(raw: str) -> tuple[str, str]:

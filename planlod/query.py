@@ -8,7 +8,8 @@ from pathlib import Path
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, Variable
 from rdflib.term import Node
 
-from planlod.sparql_errors import cli_lang, describe_engine_error
+from planlod.messages import language
+from planlod.sparql_errors import describe_engine_error
 
 RESULT_FORMATS = {
     "json": QueryResultsFormat.JSON,
@@ -30,8 +31,13 @@ class QueryError(ValueError):
     """A query that cannot run: bad syntax, or an evaluation error."""
 
 
-def run(store: Store, text: str, bindings: dict[str, Node] | None = None) -> QuerySolutions | QueryBoolean | object:
-    """Run ``text`` with ``bindings`` (variable → rdflib term) substituted as RDF terms."""
+def run(
+    store: Store, text: str, bindings: dict[str, Node] | None = None, lang: str | None = None
+) -> QuerySolutions | QueryBoolean | object:
+    """Run ``text`` with ``bindings`` (variable → rdflib term) substituted as RDF terms.
+
+    A syntax error is explained in ``lang`` (by default the locale's, see :func:`planlod.messages.language`).
+    """
     from planlod.querypool import decode_term, encode_term
 
     substitutions = {Variable(name): decode_term(encode_term(term)) for name, term in (bindings or {}).items()}
@@ -40,15 +46,17 @@ def run(store: Store, text: str, bindings: dict[str, Node] | None = None) -> Que
     try:
         return store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
     except SyntaxError as exc:
-        raise QueryError(describe_engine_error(text, str(exc), cli_lang())) from None
+        raise QueryError(describe_engine_error(text, str(exc), language(lang))) from None
 
 
-def format_results(store: Store, text: str, fmt: str, bindings: dict[str, Node] | None = None) -> str:
+def format_results(
+    store: Store, text: str, fmt: str, bindings: dict[str, Node] | None = None, lang: str | None = None
+) -> str:
     """``table`` for people; ``json``/``csv``/``tsv``/``xml`` as the SPARQL results formats.
 
     CONSTRUCT and DESCRIBE answers are written as Turtle whatever ``fmt`` says.
     """
-    result = run(store, text, bindings)
+    result = run(store, text, bindings, lang)
     if isinstance(result, QueryBoolean):
         return ("true" if bool(result) else "false") + "\n"
     buffer = io.BytesIO()

@@ -8,7 +8,6 @@ HTML page, its Protocol answers, the API and the CLI all write with :func:`Query
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -216,13 +215,3 @@ def describe_engine_error(text: str, message: str, lang: Lang) -> str:
         return syntax_problem(text, exc, message).message(lang)
     problem = from_engine(text, message)
     return problem.message(lang) if problem is not None else message
-
-
-def cli_lang(environ: dict[str, str] | None = None) -> Lang:
-    """The CLI speaks Japanese under a Japanese locale (LC_ALL, LC_MESSAGES, LANG), English otherwise."""
-    environ = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name)
-        if value:
-            return "ja" if value.lower().startswith("ja") else "en"
-    return "en"

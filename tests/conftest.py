@@ -184,9 +184,8 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
-def live_server(app):
-    """The app behind a real HTTP server on a free local port, for real clients (SPARQLWrapper, rdflib)."""
+def serve_in_thread(app) -> Iterator[str]:
+    """``app`` behind a real HTTP server on a free local port, for real clients; yields its URL."""
     import threading
 
     from werkzeug.serving import make_server
@@ -196,6 +195,12 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app behind a real HTTP server, for real clients (SPARQLWrapper, rdflib)."""
+    yield from serve_in_thread(app)
 
 
 # -- tools that .ci/run installs ------------------------------------------------------
@@ -306,12 +311,4 @@ def two_plan_app(two_plan_settings: Settings, two_plan_release: Path):
 @pytest.fixture(scope="session")
 def two_plan_server(two_plan_app):
     """The two-plan site behind a real HTTP server on a free local port."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, two_plan_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    yield from serve_in_thread(two_plan_app)
