@@ -120,6 +120,10 @@ class Settings:
     max_inverse: int = 500
     # Rendered pages and data documents kept in memory per server process.
     page_cache_size: int = 4096
+    # Bytes of /sparql answers kept per server process and release (a release never changes its answers).
+    result_cache_bytes: int = 64_000_000
+    # Bytes of whole responses (pages, documents, /sparql GETs) replayed in front of Flask per process.
+    fast_path_bytes: int = 64_000_000
     # Where reasoner proofs and SHACL verdicts of unchanged plans are kept between builds.
     cache_dir: Path = field(default_factory=default_cache_dir)
     # Releases kept next to the live one, so a bad build can be rolled back by hand.

@@ -25,6 +25,7 @@ from planlod.config import Settings
 from planlod.queries import NamedQuery, load_all
 from planlod.querypool import QueryAnswer, QueryRequest
 from planlod.vocab import JCP, RDF, RDFS, SKOS
+from server.bytecache import ByteCache, body_size
 
 Quad = tuple[Node, Node, Node, Node | None]
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel)
@@ -87,6 +88,8 @@ class Backend(ABC):
         self.settings = settings
         # Rendered documents keyed by ETag: a warm page is a dictionary look-up.
         self.cache: LRUCache = LRUCache(maxsize=settings.page_cache_size)
+        # Answers of /sparql keyed by ETag (release, query, dataset, format), bounded in bytes.
+        self.results = ByteCache(settings.result_cache_bytes, body_size)
         self.release = self.read_release()
         self.named_graphs = self.read_named_graphs()
 
@@ -124,6 +127,11 @@ class Backend(ABC):
 
     def refresh(self) -> None:  # noqa: B027 — a hook: only a shared store can change under us
         """Notice a newer release."""
+
+    def forget(self) -> None:
+        """A new release is served: what was cached of the old one can go (its ETags differ anyway)."""
+        self.cache.clear()
+        self.results.clear()
 
     def close(self) -> None:  # noqa: B027 — a hook: only some backends hold processes or files
         """Release processes and connections."""

@@ -11,11 +11,12 @@ response gets its ``Cache-Control`` there, whatever view or error handler made i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 
 from flask import Response, make_response, request
 
 from server.backend import Backend
+from server.bytecache import ByteCache
 
 # Seconds a browser or shared cache may reuse an answer before revalidating it (a cheap 304):
 # a release is immutable, but a rebuild replaces it, so answers stay fresh only for a while.
@@ -58,12 +59,15 @@ def cached_response(
     render: Callable[[], bytes | tuple[bytes, dict[str, str]]],
     vary: tuple[str, ...] = (),
     check: Callable[[], Response | None] | None = None,
+    store: MutableMapping | ByteCache | None = None,
 ) -> Response:
     """``render`` gives the body, or the body and headers that belong to it (cached together).
 
     ``check`` runs only when something must be rendered: a revalidation or a cached body
     proves the document existed in this release, so neither pays for it (with an external
-    store, a check is a round trip).
+    store, a check is a round trip). ``store`` is where the body is kept (the backend's page
+    cache unless given); ``render`` raising keeps nothing, so a failure is never cached.
+    A revalidation of a POST is not answered 304 (that is for GET and HEAD), only its body reused.
     """
     etag = etag_of(backend, *key)
     response = make_response()
@@ -71,17 +75,18 @@ def cached_response(
     response.last_modified = backend.last_modified
     for header in vary:
         response.vary.add(header)
-    if request.if_none_match.contains(etag):
+    if request.method in ("GET", "HEAD") and request.if_none_match.contains(etag):
         response.status_code = 304
         return response
-    cached = backend.cache.get(etag)
+    store = backend.cache if store is None else store
+    cached = store.get(etag)
     if cached is None:
         refused = check() if check is not None else None
         if refused is not None:
             return refused
         rendered = render()
         cached = rendered if isinstance(rendered, tuple) else (rendered, {})
-        backend.cache[etag] = cached
+        store[etag] = cached
     body, headers = cached
     response.headers.update(headers)
     response.set_data(body)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from planlod import store as stores
-from planlod.build import STATS_FILE, current_release
+from planlod.build import CURRENT, STATS_FILE, current_release
 from planlod.changes import CHANGES_FILE
 from planlod.config import Settings
 from planlod.dumps import NAMES as DUMP_NAMES
@@ -79,12 +80,24 @@ class EmbeddedBackend(Backend):
         self._pool: QueryPool | BrokerClient | None = None
         self._pool_lock = threading.Lock()
         super().__init__(settings)
+        self._link = self._read_link()
+
+    def _read_link(self) -> str | None:
+        try:
+            return os.readlink(self.settings.build_dir / CURRENT)
+        except OSError:
+            return None
 
     def refresh(self) -> None:
         """Follow ``current`` to a newer build: a rebuild is served without a restart, and the
-        old release is let go before pruning could remove it (a readlink per request)."""
+        old release is let go before pruning could remove it (a readlink per request: resolving
+        the whole path costs more than answering a cached page)."""
+        link = self._read_link()
+        if link is None or link == self._link:
+            return
         release = current_release(self.settings.build_dir)
         if release is None or release == self.directory:
+            self._link = link
             return
         with self._pool_lock:
             if release == self.directory:
@@ -97,7 +110,8 @@ class EmbeddedBackend(Backend):
             self.directory, self.store = release, store
             self.release = self.read_release()
             self.named_graphs = self.read_named_graphs()
-            self.cache.clear()
+            self.forget()
+            self._link = link
         if old_pool is not None:
             # Queries already running on the old release may finish within their time limit.
             old_pool.close(let_running_finish=True)

@@ -153,7 +153,7 @@ class SparqlBackend(Backend):
             if release.id != self.release.id:
                 self.release = release
                 self.named_graphs = self.read_named_graphs()
-                self.cache.clear()
+                self.forget()
                 self._dumps = None
 
     def quads(

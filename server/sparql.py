@@ -26,6 +26,7 @@ from rdflib.namespace import RDF
 from planlod.querypool import QueryFailed, QueryRequest
 from planlod.sparql_errors import describe_engine_error
 from server.backend import get_backend
+from server.caching import cached_response
 from server.clients import client_of
 from server.i18n import LANGS, lang
 from server.negotiation import HTML, RDF_FORMATS, Format, accept_of, by_key, negotiate
@@ -190,20 +191,47 @@ def endpoint() -> Response:
     except Refused as refused:
         return problem(refused.status, in_asked_language(refused.message), query)
     dataset = query_dataset(verdict, default_graphs, named_graphs)
+    backend = get_backend()
+    key = ("sparql", query, *dataset["default_graphs"], "\x1f", *dataset["named_graphs"], "\x1f", fmt.key)
+    if fmt is HTML:
+        number = page_number()
+        if number is None:
+            return problem(400, "page must be a whole number from 1" if lang() == "en" else "page は 1 以上の整数です",
+                           query)  # fmt: skip
+        # The page is in its language, and its language switch links back to the same arguments.
+        key += (lang(), str(number), request.query_string.decode("latin-1"))
+        render = partial(results_page, query, verdict, dataset, number)
+    else:
+        render = partial(run_answer, query, verdict, dataset, fmt)
     try:
-        if fmt is HTML:
-            return results_page(query, verdict, dataset)
-        answer = get_backend().run_query(QueryRequest(
-            text=query,
-            result_format=fmt.key if not verdict.graph_query else "json",
-            graph_format=POOL_NAMES[fmt.key] if verdict.graph_query else "turtle",
-            max_bytes=get_backend().settings.max_response_bytes,
-            **dataset,
-        ), client=client_of(request, get_backend().settings))  # fmt: skip
+        # A release never changes, so neither does the answer to the same query on the same dataset
+        # in the same format: kept per release (the ETag names it), answered 304 or from memory.
+        return cached_response(backend, key, fmt.content_type, render, store=backend.results)
     except QueryFailed as failed:
         message = in_asked_language(partial(public_message, failed, query))
         return problem(STATUS.get(failed.kind, 400), message, query, failed.retry_after)
-    return Response(answer.body, 200, content_type=fmt.content_type)
+
+
+def run_answer(query: str, verdict: Verdict, dataset: dict, fmt: Format) -> bytes:
+    """The query's answer in ``fmt``, from a query worker (fair shares and limits apply)."""
+    backend = get_backend()
+    answer = backend.run_query(QueryRequest(
+        text=query,
+        result_format=fmt.key if not verdict.graph_query else "json",
+        graph_format=POOL_NAMES[fmt.key] if verdict.graph_query else "turtle",
+        max_bytes=backend.settings.max_response_bytes,
+        **dataset,
+    ), client=client_of(request, backend.settings))  # fmt: skip
+    return bytes(answer.body)
+
+
+def page_number() -> int | None:
+    """The results page asked for (``page=``, from 1), or None when it is not a whole number from 1."""
+    try:
+        number = int(request.values.get("page", "1"))
+    except ValueError:
+        return None
+    return number if number >= 1 else None
 
 
 def in_asked_language(message: Callable[[str], str]) -> str:
@@ -253,17 +281,9 @@ def public_message(failed: QueryFailed, query: str, language: str) -> str:
     return str(failed)
 
 
-def results_page(query: str, verdict: Verdict, dataset: dict) -> Response:
+def results_page(query: str, verdict: Verdict, dataset: dict, number: int) -> bytes:
     """The no-JavaScript query page with one page of results, sliced and counted in the query worker."""
     settings = get_backend().settings
-    try:
-        number = int(request.values.get("page", "1"))
-    except ValueError:
-        number = 0
-    if number < 1:
-        return problem(
-            400, "page must be a whole number from 1" if lang() == "en" else "page は 1 以上の整数です", query
-        )
     limit = settings.html_rows
     answer = get_backend().run_query(QueryRequest(
         text=query, result_format="rows", row_offset=(number - 1) * limit, row_limit=limit,
@@ -281,7 +301,7 @@ def results_page(query: str, verdict: Verdict, dataset: dict) -> Response:
     shown = {"first": first, "last": first + len(results["rows"]) - 1 if results["rows"] else 0}
     body = render_template("sparql.html", query=query, examples=examples(), results=results, page=number,
                            pages=pages, links=links, shown=shown, error=None)  # fmt: skip
-    return Response(body, 200, content_type=HTML.content_type)
+    return body.encode("utf-8")
 
 
 def answer_url(query: str, dataset: dict, key: str = "html", page: int | None = None) -> str:
