@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException
 from planlod.config import Settings
 from planlod.querypool import QueryFailed
 from server import api, backend, caching, catalog, changes, i18n, notices, pages, query_page, resources, sparql, urls
+from server.fastpath import FastPath
 from server.links import href
 
 SECURITY_HEADERS = {
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(backend.StoreUnavailable, store_unavailable)
     app.register_error_handler(QueryFailed, query_failed)
+    # Repeated GETs of this release are answered in front of Flask, with the headers Flask gave.
+    app.wsgi_app = FastPath(app.wsgi_app, app.extensions["planlod"], app.config["PLANLOD"].fast_path_bytes)
     return app
 
 
