@@ -1,20 +1,18 @@
-"""Serving benchmark: this project's server against the servers users would pick instead.
+"""Serving benchmark: `planlod serve` against `oxigraph serve-read-only` on the same store, with wrk.
 
-    python bench/serve.py [--plans 100] [--seconds 8] [--concurrency 1 8]
+    python bench/serve.py [--plans 100] [--seconds 8] [--connections 8]
+    python bench/serve.py --quick        # the real plan only, 1 s per scenario, RESULTS.md untouched
 
-One run, one machine, one corpus (the real plan plus N synthetic ones):
+One run, one machine, one corpus (the real plan plus N synthetic ones), both servers started here
+on 127.0.0.1 and measured one after the other by wrk (warm: each scenario runs once unmeasured):
 
-- planlod (embedded store) under ``planlod serve``,
-- planlod in front of an external Oxigraph server (the scale-out path), under ``planlod serve``,
-- ``oxigraph serve-read-only`` on the very same store (the store's own limit),
-- rdflib-endpoint (the Python peer) on the same N-Quads.
+- SPARQL on both: a one-resource CONSTRUCT, a count by type, a text search, and the mix of four
+  queries across the plans; each ratio is planlod's req/s over Oxigraph's for the same requests.
+- Pages on planlod (an initiative's HTML, its Turtle, the home page, and 304 revalidations of the
+  HTML): each ratio is against Oxigraph's one-resource CONSTRUCT, the store's cheapest answer.
 
-A fixed SPARQL mix (DESCRIBE one initiative, an aggregate across all plans, a text search
-over literals, a two-hop join for one city) runs on every target; resource pages (HTML,
-Turtle, and 304 revalidations) on planlod's. Each scenario runs for a fixed time at each
-concurrency. It prints p50/p95/p99 latency, requests per second and peak memory per
-target, each target's ratio to planlod (embedded), writes ``bench/serve.png`` and puts
-the tables into ``bench/RESULTS.md`` between its markers. Only 127.0.0.1 is contacted.
+It prints one table (req/s, latency percentiles, errors, the ratio and its peer) and, in a full
+run, puts it into ``bench/RESULTS.md`` between its markers with the date, machine and load average.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ import datetime as dt
 import http.client
 import os
 import platform
+import re
 import shutil
 import socket
 import subprocess
@@ -32,7 +31,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,22 +39,32 @@ sys.path.insert(0, str(ROOT))
 
 from planlod import build, synth  # noqa: E402
 from planlod.config import Settings  # noqa: E402
-from planlod.publish import StoreEndpoints, publish  # noqa: E402
 
 PLAN = "https://w3id.org/jp-cityplan/id/272116/5th"
+INITIATIVE = f"{PLAN}/initiative/7-2-7"
 PREFIX = "PREFIX jcp: <https://w3id.org/jp-cityplan/def#> "
+# The three queries of issue 16, each its own scenario.
+QUERIES = {
+    "construct": f"CONSTRUCT {{ <{INITIATIVE}> ?p ?o }} WHERE {{ <{INITIATIVE}> ?p ?o }}",
+    "count-by-type": "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type",
+    "text-search": PREFIX + 'SELECT ?s WHERE { ?s jcp:goal ?t FILTER(CONTAINS(?t, "協働")) } LIMIT 50',
+}
+# The mix across all plans (one scenario, the requests in turn).
 SPARQL_MIX = {
-    "describe": f"DESCRIBE <{PLAN}/initiative/7-2-7>",
+    "describe": f"DESCRIBE <{INITIATIVE}>",
     "aggregate": PREFIX + "SELECT ?plan (COUNT(?i) AS ?n) WHERE { ?i a jcp:Initiative ; jcp:partOfPlan ?plan } "
     "GROUP BY ?plan",
-    "text-search": PREFIX + 'SELECT ?s WHERE { ?s jcp:goal ?t FILTER(CONTAINS(?t, "協働")) } LIMIT 50',
+    "text-search": QUERIES["text-search"],
     "two-hop": PREFIX + f"SELECT ?i ?st WHERE {{ ?i a jcp:Initiative ; jcp:partOfPlan <{PLAN}> ; "
     "jcp:hasCommitment ?c . ?c jcp:statement ?st }",
 }
+ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 PAGES = {
     "page-html": "/doc/272116/5th/initiative/7-2-7.html",
     "page-ttl": "/doc/272116/5th/initiative/7-2-7.ttl",
+    "home": "/",
 }
+PAGE_PEER = "construct"  # pages are compared with Oxigraph's answer to the one-resource CONSTRUCT
 MARK_START = "<!-- bench/serve.py:start -->"
 MARK_END = "<!-- bench/serve.py:end -->"
 
@@ -102,220 +111,179 @@ def tree_rss(pid: int) -> int:
 
 
 @dataclass
-class Target:
+class Server:
     name: str
     port: int
-    sparql_path: str
     process: subprocess.Popen
-    pages: bool
+    sparql_path: str
     peak_rss: int = 0
-    _sampling: bool = field(default=False, repr=False)
+    sampling: bool = False
 
     def sample(self) -> None:
-        self._sampling = True
+        self.sampling = True
 
         def loop() -> None:
-            while self._sampling:
+            while self.sampling:
                 self.peak_rss = max(self.peak_rss, tree_rss(self.process.pid))
                 time.sleep(0.25)
 
         threading.Thread(target=loop, daemon=True).start()
 
     def stop(self) -> None:
-        self._sampling = False
+        self.sampling = False
         self.process.terminate()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
 
 
 @dataclass
 class Result:
-    target: str
+    server: str
     scenario: str
-    concurrency: int
-    latencies: list[float]
+    rps: float
+    requests: int
     errors: int
-    seconds: float
+    p50: float
+    p99: float
+    peer: Result | None = None
 
     @property
-    def rps(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
-
-    def pct(self, q: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+    def ratio(self) -> float | None:
+        return self.rps / self.peer.rps if self.peer and self.peer.rps else None
 
 
-def requests_for(target: Target, scenario: str) -> list[tuple[str, dict[str, str]]]:
-    if scenario == "sparql-mix":
-        accept = {"Accept": "application/sparql-results+json, text/turtle;q=0.9"}
-        return [(f"{target.sparql_path}?{urllib.parse.urlencode({'query': q})}", accept) for q in SPARQL_MIX.values()]
-    if scenario == "page-304":
-        return [(PAGES["page-html"], {"If-None-Match": "__ETAG__"})]
-    return [(PAGES[scenario], {"Accept-Language": "ja"})]
+def sparql_url(server: Server, query: str) -> str:
+    return f"{server.sparql_path}?{urllib.parse.urlencode({'query': query})}"
 
 
-def run_scenario(target: Target, scenario: str, concurrency: int, seconds: float) -> Result:
-    plan = requests_for(target, scenario)
-    etag = ""
-    if scenario == "page-304":
-        conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=60)
-        conn.request("GET", PAGES["page-html"])
-        response = conn.getresponse()
-        response.read()
-        etag = response.getheader("ETag") or ""
-        conn.close()
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop_at = [0.0]
-
-    def worker(offset: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=60)
-        i = offset
-        mine: list[float] = []
-        while time.monotonic() < stop_at[0]:
-            path, headers = plan[i % len(plan)]
-            headers = {k: (etag if v == "__ETAG__" else v) for k, v in headers.items()}
-            i += 1
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status in (200, 304)
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=60)
-            if ok:
-                mine.append(time.perf_counter() - started)
-            else:
-                with lock:
-                    errors[0] += 1
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-
-    stop_at[0] = time.monotonic() + 1.0  # warm-up, not measured
-    warm = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
-    for t in warm:
-        t.start()
-    for t in warm:
-        t.join()
-    latencies.clear()
-    errors[0] = 0
-    started = time.monotonic()
-    stop_at[0] = started + seconds
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return Result(target.name, scenario, concurrency, latencies, errors[0], time.monotonic() - started)
+def lua_quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def start_targets(work: Path, release: Path, plans: int) -> list[Target]:
-    targets = []
-    env = os.environ | {"PLANLOD_BUILD_DIR": str(work / "build")}
+def wrk_script(paths: list[str], headers: dict[str, str]) -> str:
+    """A wrk script sending ``paths`` in turn, each connection from its own place in the list."""
+    listed = ", ".join(lua_quoted(p) for p in paths)
+    set_headers = "\n".join(f"wrk.headers[{lua_quoted(k)}] = {lua_quoted(v)}" for k, v in headers.items())
+    return f"""
+local paths = {{{listed}}}
+{set_headers}
+local n = 0
+setup = function(thread) n = n + 1; thread:set("offset", n) end
+init = function() i = offset end
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+"""
 
-    def serve(port: int) -> list[str]:
-        return [sys.executable, "-m", "planlod", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
 
+def parse_wrk(output: str) -> tuple[float, int, int, float, float]:
+    """Requests/s, requests, errors (socket errors and statuses other than 2xx/3xx), p50 and p99 in ms."""
+    rps = float(re.search(r"Requests/sec:\s*([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+        errors += sum(int(g) for g in m.groups())
+    return rps, requests, errors, latency(output, "50"), latency(output, "99")
+
+
+def latency(output: str, percentile: str) -> float:
+    found = re.search(rf"^\s*{percentile}(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+    if not found:
+        return float("nan")
+    value, unit = float(found.group(1)), found.group(2)
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def measure(server: Server, scenario: str, paths: list[str], headers: dict[str, str], args: argparse.Namespace,
+            work: Path) -> Result:  # fmt: skip
+    script = work / f"{server.port}-{scenario}.lua"
+    script.write_text(wrk_script(paths, headers), encoding="utf-8")
+    command = ["wrk", "-t", str(min(2, args.connections)), "-c", str(args.connections), "--latency",
+               "--timeout", "30s", "-s", str(script), f"http://127.0.0.1:{server.port}"]  # fmt: skip
+    warm = max(1.0, args.seconds / 4)
+    subprocess.run([*command[:1], "-d", f"{warm:g}s", *command[1:]], check=True, capture_output=True)
+    done = subprocess.run([*command[:1], "-d", f"{args.seconds:g}s", *command[1:]], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    result = Result(server.name, scenario, *parse_wrk(done.stdout))
+    print(f"{server.name}: {scenario}: {result.rps:.0f} req/s", file=sys.stderr)
+    return result
+
+
+def etag_of(port: int, path: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.getheader("ETag") or ""
+
+
+def start_planlod(work: Path) -> Server:
     port = free_port()
-    proc = subprocess.Popen(serve(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)  # fmt: skip
-    wait_for(port, "/robots.txt", proc)
-    targets.append(Target("planlod (embedded)", port, "/sparql", proc, pages=True))
+    env = os.environ | {"PLANLOD_BUILD_DIR": str(work / "build"), "PLANLOD_DATA_DIR": str(work / "data"),
+                        "PYTHONPATH": str(ROOT)}  # fmt: skip
+    process = subprocess.Popen([sys.executable, "-m", "planlod", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                               cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    wait_for(port, "/robots.txt", process)
+    return Server("planlod serve", port, process, "/sparql")
 
-    oxigraph = shutil.which("oxigraph")
-    store_port = free_port()
-    store = subprocess.Popen(
-        [oxigraph, "serve", "--location", str(work / "external-store"), "--bind", f"127.0.0.1:{store_port}",
-         "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+
+def start_oxigraph(release: Path) -> Server:
+    port = free_port()
+    process = subprocess.Popen(
+        [shutil.which("oxigraph") or "oxigraph", "serve-read-only", "--location", str(release / "store"),
+         "--bind", f"127.0.0.1:{port}", "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    wait_for(store_port, "/query?query=ASK%7B%7D", store)
-    url = f"sparql+http://127.0.0.1:{store_port}/query"
-    publish(release, StoreEndpoints.from_setting(url), Settings().base_iri)
-    port = free_port()
-    proc = subprocess.Popen(serve(port), cwd=ROOT, env=env | {"PLANLOD_STORE": url},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    wait_for(port, "/robots.txt", proc)
-    targets.append(Target("planlod (external Oxigraph)", port, "/sparql", proc, pages=True))
-    targets.append(Target("  its Oxigraph store", store_port, "/query", store, pages=False))
-
-    port = free_port()
-    proc = subprocess.Popen(
-        [oxigraph, "serve-read-only", "--location", str(release / "store"), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    wait_for(port, "/query?query=ASK%7B%7D", proc)
-    targets.append(Target("oxigraph serve-read-only", port, "/query", proc, pages=False))
-
-    endpoint = shutil.which("rdflib-endpoint")
-    if endpoint:
-        port = free_port()
-        proc = subprocess.Popen([endpoint, "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 str(release / "dataset.nq")],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        wait_for(port, "/?query=ASK%7B%7D", proc, seconds=1800)
-        # Its command line serves the endpoint at / (its docs say /sparql).
-        targets.append(Target("rdflib-endpoint", port, "/", proc, pages=False))
-    else:
-        print("rdflib-endpoint is not installed (pip install 'rdflib-endpoint[cli]'): skipped", file=sys.stderr)
-    return targets
+    wait_for(port, "/query?query=ASK%7B%7D", process)
+    return Server("oxigraph serve-read-only", port, process, "/query")
 
 
-def markdown(results: list[Result], targets: list[Target], args: argparse.Namespace, quads: int) -> str:
-    baseline = {(r.scenario, r.concurrency): r.rps for r in results if r.target == "planlod (embedded)"}
+def run(planlod: Server, oxigraph: Server, args: argparse.Namespace, work: Path) -> list[Result]:
+    sparql = {name: [query] for name, query in QUERIES.items()} | {"sparql-mix": list(SPARQL_MIX.values())}
+    results: list[Result] = []
+    for scenario, queries in sparql.items():
+        ours, theirs = (measure(s, scenario, [sparql_url(s, q) for q in queries], {"Accept": ACCEPT}, args, work)
+                        for s in (planlod, oxigraph))  # fmt: skip
+        ours.peer = theirs
+        results += [ours, theirs]
+    peer = next(r for r in results if r.server == oxigraph.name and r.scenario == PAGE_PEER)
+    pages = {name: ([path], {"Accept-Language": "ja"}) for name, path in PAGES.items()}
+    pages["page-304"] = ([PAGES["page-html"]], {"If-None-Match": etag_of(planlod.port, PAGES["page-html"])})
+    for scenario, (paths, headers) in pages.items():
+        result = measure(planlod, scenario, paths, headers, args, work)
+        result.peer = peer
+        results.append(result)
+    return results
+
+
+def markdown(results: list[Result], servers: list[Server], args: argparse.Namespace, quads: int) -> str:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     lines = [
         MARK_START,
         f"## Serving benchmark ({dt.date.today().isoformat()})",
         "",
-        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; corpus: the real "
-        f"plan + {args.plans} synthetic plans ({quads} quads); {args.seconds:g} s per scenario after 1 s warm-up; "
-        "`python bench/serve.py` measured every target in the same run.",
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, load average "
+        f"before the run {args.load_before}, after {load}; corpus: the real plan + {args.plans} synthetic plans "
+        f"({quads} quads); wrk, {args.connections} connections, {args.seconds:g} s per scenario after an "
+        "unmeasured warm run; `python bench/serve.py` measured both servers in the same run. "
+        "Pages are compared with Oxigraph's one-resource CONSTRUCT.",
         "",
-        "| target | scenario | clients | requests | errors | req/s | p50 ms | p95 ms | p99 ms | ×planlod |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| server | scenario | requests | errors | req/s | p50 ms | p99 ms | ratio | peer |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:
-        ratio = r.rps / baseline[(r.scenario, r.concurrency)] if baseline.get((r.scenario, r.concurrency)) else 0
-        lines.append(
-            f"| {r.target} | {r.scenario} | {r.concurrency} | {len(r.latencies)} | {r.errors} | {r.rps:.1f} | "
-            f"{r.pct(0.5):.1f} | {r.pct(0.95):.1f} | {r.pct(0.99):.1f} | {ratio:.2f} |"
-        )
-    lines += ["", "| target | peak memory (RSS of the process tree) |", "| --- | ---: |"]
-    lines += [f"| {t.name} | {t.peak_rss / 2**20:.0f} MiB |" for t in targets]
-    lines += ["", "![requests per second by target](serve.png)", "", MARK_END]
+        ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
+        peer = f"{r.peer.server}: {r.peer.scenario} ({r.peer.rps:.0f} req/s)" if r.peer else ""
+        lines.append(f"| {r.server} | {r.scenario} | {r.requests} | {r.errors} | {r.rps:.0f} | {r.p50:.2f} | "
+                     f"{r.p99:.2f} | {ratio} | {peer} |")  # fmt: skip
+    lines += ["", "| server | peak memory (RSS of the process tree) |", "| --- | ---: |"]
+    lines += [f"| {s.name} | {s.peak_rss / 2**20:.0f} MiB |" for s in servers]
+    lines += ["", MARK_END]
     return "\n".join(lines)
-
-
-def plot(results: list[Result], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    scenarios = sorted({(r.scenario, r.concurrency) for r in results})
-    targets = list(dict.fromkeys(r.target for r in results))
-    fig, ax = plt.subplots(figsize=(12, 5))
-    width = 0.8 / len(targets)
-    for n, target in enumerate(targets):
-        values = [next((r.rps for r in results if r.target == target and (r.scenario, r.concurrency) == s), 0)
-                  for s in scenarios]  # fmt: skip
-        ax.bar([i + n * width for i in range(len(scenarios))], values, width, label=target)
-    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(scenarios))])
-    ax.set_xticklabels([f"{s}\nc={c}" for s, c in scenarios], fontsize=8)
-    ax.set_ylabel("requests per second")
-    ax.set_yscale("log")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
 
 
 def write_results(section: str) -> None:
@@ -330,41 +298,46 @@ def write_results(section: str) -> None:
     results.write_text(text, encoding="utf-8")
 
 
-def main() -> None:
+def corpus(work: Path, plans: int) -> Path:
+    data = work / "data"
+    shutil.copytree(ROOT / "data" / "272116-ibaraki-5th", data / "272116-ibaraki-5th")
+    if plans:
+        synth.generate(plans, data / "synthetic")
+        for folder in (data / "synthetic").iterdir():
+            folder.rename(data / folder.name)
+    return data
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plans", type=int, default=100, help="synthetic plans besides the real one")
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per scenario")
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
-    args = parser.parse_args()
+    parser.add_argument("--connections", type=int, default=8, help="wrk's open connections")
+    parser.add_argument("--quick", action="store_true", help="the real plan only, 1 s per scenario, no RESULTS.md")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.plans, args.seconds = 0, 1.0
+    args.load_before = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian: apt-get install wrk)")
     with tempfile.TemporaryDirectory(prefix="planlod-bench-") as tmp:
         work = Path(tmp)
-        data = work / "data"
-        shutil.copytree(ROOT / "data" / "272116-ibaraki-5th", data / "272116-ibaraki-5th")
-        if args.plans:
-            synth.generate(args.plans, data / "synthetic")
-            for folder in (data / "synthetic").iterdir():
-                folder.rename(data / folder.name)
+        data = corpus(work, args.plans)
         print(f"building the real plan + {args.plans} synthetic plans …", file=sys.stderr)
         # The serving benchmark is not about validation: the OWL reasoner would only add minutes.
-        result = build.run(Settings(data_dir=data, build_dir=work / "build", reasoner=False))
-        targets = start_targets(work, result.release, args.plans)
-        results: list[Result] = []
+        built = build.run(Settings(site_dir=work, data_dir=data, build_dir=work / "build", reasoner=False))
+        servers = [start_planlod(work), start_oxigraph(built.release)]
         try:
-            for target in targets:
-                target.sample()
-            for target in targets:
-                scenarios = ["sparql-mix"] + (["page-html", "page-ttl", "page-304"] if target.pages else [])
-                for scenario in scenarios:
-                    for concurrency in args.concurrency:
-                        print(f"{target.name}: {scenario} × {concurrency}", file=sys.stderr)
-                        results.append(run_scenario(target, scenario, concurrency, args.seconds))
+            for server in servers:
+                server.sample()
+            results = run(*servers, args, work)
         finally:
-            for target in targets:
-                target.stop()
-        section = markdown(results, targets, args, result.stats["quads"])
+            for server in servers:
+                server.stop()
+        section = markdown(results, servers, args, built.stats["quads"])
         print(section)
-        plot(results, ROOT / "bench" / "serve.png")
-        write_results(section)
+        if not args.quick:
+            write_results(section)
 
 
 if __name__ == "__main__":
