@@ -192,17 +192,19 @@ def endpoint() -> Response:
         return problem(refused.status, in_asked_language(refused.message), query)
     dataset = query_dataset(verdict, default_graphs, named_graphs)
     backend = get_backend()
-    key = ("sparql", query, *dataset["default_graphs"], "\x1f", *dataset["named_graphs"], "\x1f", fmt.key)
+    # As JSON, so that no query text can spell another query's key (ETags join their parts with newlines).
+    identity = [query, dataset["default_graphs"], dataset["named_graphs"], fmt.key]
     if fmt is HTML:
         number = page_number()
         if number is None:
             return problem(400, "page must be a whole number from 1" if lang() == "en" else "page は 1 以上の整数です",
                            query)  # fmt: skip
         # The page is in its language, and its language switch links back to the same arguments.
-        key += (lang(), str(number), request.query_string.decode("latin-1"))
+        identity += [lang(), number, request.query_string.decode("latin-1")]
         render = partial(results_page, query, verdict, dataset, number)
     else:
         render = partial(run_answer, query, verdict, dataset, fmt)
+    key = ("sparql", json.dumps(identity, ensure_ascii=False))
     try:
         # A release never changes, so neither does the answer to the same query on the same dataset
         # in the same format: kept per release (the ETag names it), answered 304 or from memory.
