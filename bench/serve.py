@@ -204,10 +204,10 @@ def measure(server: Server, scenario: str, paths: list[str], headers: dict[str, 
     script.write_text(wrk_script(paths, headers), encoding="utf-8")
     command = ["wrk", "-t", str(min(2, args.connections)), "-c", str(args.connections), "--latency",
                "--timeout", "30s", "-s", str(script), f"http://127.0.0.1:{server.port}"]  # fmt: skip
-    warm = max(1.0, args.seconds / 4)
-    subprocess.run([*command[:1], "-d", f"{warm:g}s", *command[1:]], check=True, capture_output=True)
-    done = subprocess.run([*command[:1], "-d", f"{args.seconds:g}s", *command[1:]], check=True,
-                          capture_output=True, text=True)  # fmt: skip
+    for seconds in (max(1, args.seconds // 4), args.seconds):  # warm (unmeasured), then measured
+        done = subprocess.run([*command[:1], "-d", f"{seconds}s", *command[1:]], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"wrk failed on {server.name} {scenario}: {done.stderr or done.stdout}")
     result = Result(server.name, scenario, *parse_wrk(done.stdout))
     print(f"{server.name}: {scenario}: {result.rps:.0f} req/s", file=sys.stderr)
     return result
@@ -311,12 +311,12 @@ def corpus(work: Path, plans: int) -> Path:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plans", type=int, default=100, help="synthetic plans besides the real one")
-    parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per scenario")
+    parser.add_argument("--seconds", type=int, default=8, help="measured whole seconds per scenario")
     parser.add_argument("--connections", type=int, default=8, help="wrk's open connections")
     parser.add_argument("--quick", action="store_true", help="the real plan only, 1 s per scenario, no RESULTS.md")
     args = parser.parse_args(argv)
     if args.quick:
-        args.plans, args.seconds = 0, 1.0
+        args.plans, args.seconds = 0, 1
     args.load_before = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
