@@ -120,6 +120,10 @@ class Settings:
     max_inverse: int = 500
     # Rendered pages and data documents kept in memory per server process.
     page_cache_size: int = 4096
+    # The home page outlines every plan's chapters, policies and initiatives up to this many plans;
+    # a larger site lists its plans only (each plan's page has its outline): at 101 plans the
+    # outline was 0.7 MB, and at 1,741 it would be about 12 MB.
+    home_outline_plans: int = 10
     # Bytes of /sparql answers kept per server process and release (a release never changes its answers).
     result_cache_bytes: int = 64_000_000
     # Bytes of whole responses (pages, documents, /sparql GETs) replayed in front of Flask per process.

@@ -52,7 +52,7 @@ def cached_page(template: str, context: Context, check: Callable[[], Response | 
 
 @bp.get("/")
 def home() -> Response:
-    """The plans at a glance: chapters, policies and initiatives."""
+    """The plans at a glance: each plan's chapters, policies and initiatives, or on a large site the plans."""
     return cached_page("home.html", home_context)
 
 
@@ -66,7 +66,8 @@ def home_context(backend: Backend) -> dict[str, Any]:
             "counts": (int(row["chapters"]), int(row["policies"]), int(row["initiatives"])),
             "notice": notices.get(str(row["plan"])),
         }  # fmt: skip
-    for row in rows_of(backend, "plan-structure"):
+    outline = len(plans) <= backend.settings.home_outline_plans
+    for row in rows_of(backend, "plan-structure") if outline else ():
         plan = plans[row["plan"]]
         chapter = plan["chapters"].setdefault(
             row["chapter"],
@@ -82,7 +83,7 @@ def home_context(backend: Backend) -> dict[str, Any]:
             {"href": href(str(row["initiative"])), "notation": str(row["initiativeNotation"]),
              "title": str(row["initiativeTitle"])}
         )  # fmt: skip
-    return {"plans": plans}
+    return {"plans": plans, "outline": outline}
 
 
 def snippet(text: str, needle: str) -> Markup:
