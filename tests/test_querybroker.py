@@ -56,14 +56,16 @@ def workers_of(pid: int) -> list[str]:
     return [command_line(p) for p in descendants(pid) if "planlod.queryworker" in command_line(p)]
 
 
-def test_the_broker_follows_a_new_release(tmp_path):
-    settings = Settings(build_dir=tmp_path / "build", reasoner=False)
+def test_the_broker_follows_a_new_release(tmp_path, data_copy):
+    settings = Settings(data_dir=data_copy(), build_dir=tmp_path / "build", reasoner=False)
     old = build.run(settings).release
     handle = start_broker(settings)
     try:
         client = BrokerClient(handle.socket_path)
         assert client.run(QueryRequest("ASK {}")).body == b'{"head":{},"boolean":true}'
         assert all(str(old) in line for line in workers_of(handle.process.pid))
+        # An edit: a rebuild with no change publishes no new release.
+        data_copy(lambda lines: [line.replace("地域色を", "地域色を、", 1) for line in lines])
         new = build.run(settings).release
         assert new != old
         assert client.run(QueryRequest("ASK {}")).body == b'{"head":{},"boolean":true}'
