@@ -55,6 +55,7 @@ def run(settings: Settings, host: str, port: int, workers: int, threads: int) ->
         port=port,
         interface=Interfaces.WSGI,
         http=HTTPModes.http1,
+        websockets=False,  # WSGI has none; said here, granian does not log that it ignores them
         workers=workers,
         blocking_threads=threads,
         backlog=BACKLOG,
