@@ -128,7 +128,8 @@ def prepare(dataset: Dataset, cache: Path | None = None) -> tuple[list[Finding],
     """
     findings: list[Finding] = []
     pending: list[Pending] = []
-    for plan, graph in inputs(dataset):
+    for plan, own, vocabulary in _plans(dataset):
+        graph = _union([*own, *vocabulary])
         found = undeclared(graph)
         if found:
             findings.extend(found)
@@ -136,8 +137,8 @@ def prepare(dataset: Dataset, cache: Path | None = None) -> tuple[list[Finding],
         proof = _proof(graph, cache)
         if proof is not None and proof.exists():
             continue
-        own = _union(_own_graphs(dataset, plan))
-        pending.append(Pending(plan, own.serialize(format="nt", encoding="utf-8"), str(proof) if proof else None))
+        ntriples = _union(own).serialize(format="nt", encoding="utf-8")
+        pending.append(Pending(plan, ntriples, str(proof) if proof else None))
     return findings, pending
 
 
@@ -176,19 +177,20 @@ def vocabulary_ntriples(dataset: Dataset) -> bytes:
 
 def inputs(dataset: Dataset) -> Iterator[tuple[str, Graph]]:
     """Per plan: its plan and suggestion graphs with the ontology and the SDG goals."""
+    for plan, own, vocabulary in _plans(dataset):
+        yield plan, _union([*own, *vocabulary])
+
+
+def _plans(dataset: Dataset) -> Iterator[tuple[str, list[Graph], list[Graph]]]:
+    """Per plan: its own graphs that the reasoner sees (the city's and the derived SDG
+    suggestions), and the shared vocabulary graphs."""
     graphs = {str(g.identifier): g for g in dataset.graphs()}
     vocabulary = [graphs[name] for name in (ONTOLOGY_IRI, SDG_GOALS_GRAPH) if name in graphs]
     for name in sorted(graphs):
         plan = plan_of_graph(name, PLAN_GRAPH)
         if plan is not None:
-            yield plan, _union([*_own_graphs(dataset, plan), *vocabulary])
-
-
-def _own_graphs(dataset: Dataset, plan: str) -> list[Graph]:
-    """A plan's own graphs that the reasoner sees: the city's and the derived SDG suggestions."""
-    names = {str(g.identifier): g for g in dataset.graphs()}
-    wanted = (str(plan_part(plan, f"graph/{PLAN_GRAPH}")), str(plan_part(plan, f"graph/{SDG_GRAPH}")))
-    return [names[name] for name in wanted if name in names]
+            wanted = (name, str(plan_part(plan, f"graph/{SDG_GRAPH}")))
+            yield plan, [graphs[n] for n in wanted if n in graphs], vocabulary
 
 
 def check_graph(graph: Graph, focus: str, cache: Path | None = None) -> list[Finding]:
